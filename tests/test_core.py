@@ -1,0 +1,108 @@
+"""Tests of the shared core: errors and locations, notices, config loading, data paths, CLI basics."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from transit.cli import main
+from transit.config import from_mapping, load_config
+from transit.errors import ConfigError, DataNotFoundError, InputErrors, Location
+from transit.notices import Notice, Severity, count_by_code, has_errors
+from transit.paths import ENV_EXTERNAL, external_data_dir
+
+
+def test_location_reads_like_a_sentence() -> None:
+    loc = Location.of(Path("/x/y/平日.xlsx"), sheet="平日_上り", cell="F12")
+    assert str(loc) == "平日.xlsx, sheet 平日_上り, cell F12"
+
+
+def test_notice_str_and_counts() -> None:
+    a = Notice(
+        "unknown_stop", Severity.ERROR, "'延岡駅前' is not in stops.csv", Location(cell="A9")
+    )
+    b = Notice("missing_reading", Severity.WARNING, "no reading")
+    assert str(a) == "ERROR unknown_stop: cell A9: '延岡駅前' is not in stops.csv"
+    assert has_errors([a, b]) and not has_errors([b])
+    assert count_by_code([b, a, b]) == {
+        ("ERROR", "unknown_stop"): 1,
+        ("WARNING", "missing_reading"): 2,
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inner:
+    speed_kmh: float
+    mode: Literal["fast", "slow"] = "fast"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Outer:
+    name: str
+    start: dt.date
+    inner: _Inner
+    tags: tuple[str, ...] = ()
+    limit: int | None = None
+
+
+def test_config_loads_nested_typed_values(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'name = "北浦"\nstart = 2026-04-01\ntags = ["a"]\n[inner]\nspeed_kmh = 30\n', "utf-8"
+    )
+    cfg = load_config(_Outer, path)
+    assert cfg == _Outer("北浦", dt.date(2026, 4, 1), _Inner(30.0), ("a",), None)
+
+
+def test_config_reports_every_problem_at_once() -> None:
+    with pytest.raises(InputErrors) as info:
+        from_mapping(
+            _Outer,
+            {"name": 3, "start": "x", "inner": {"mode": "warp"}, "bogus": 1},
+            source="area.toml",
+        )
+    messages = sorted(str(e) for e in info.value.errors)
+    assert messages == [
+        "area.toml, field bogus: unknown key (allowed: inner, limit, name, start, tags)",
+        "area.toml, field inner.mode: expected one of 'fast', 'slow', got 'warp'",
+        "area.toml, field inner.speed_kmh: missing required key",
+        "area.toml, field name: expected str, got 3",
+        "area.toml, field start: expected a date YYYY-MM-DD, got 'x'",
+    ]
+    assert info.value.exit_code == 2
+
+
+def test_config_bad_toml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("name = \n", "utf-8")
+    with pytest.raises(ConfigError, match=r"^bad.toml: not valid TOML"):
+        load_config(_Outer, path)
+
+
+def test_external_resolver_honours_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_EXTERNAL, str(tmp_path))
+    assert external_data_dir() == tmp_path.resolve()
+
+
+def test_external_resolver_absent_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_EXTERNAL, str(tmp_path / "nope"))
+    monkeypatch.setattr("transit.paths.REPO_DIR", tmp_path / "repo")
+    assert external_data_dir(required=False) is None
+    with pytest.raises(DataNotFoundError, match=ENV_EXTERNAL):
+        external_data_dir()
+
+
+@pytest.mark.parametrize("group", ["gtfs", "demand", "routes", "drt", "maps", "demo"])
+def test_every_group_has_help(group: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([group, "--help"]) == 0
+    assert "Usage: transit" in capsys.readouterr().out
+
+
+def test_bad_argument_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["gtfs", "--no-such-option"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "error: No such option '--no-such-option'. (see 'transit gtfs --help')"

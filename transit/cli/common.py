@@ -1,0 +1,65 @@
+"""Console helpers shared by the CLI command modules (printing, progress bars, tables)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+console = Console(highlight=False)
+_err_console = Console(stderr=True, highlight=False)
+
+
+def console_err(message: str) -> None:
+    """Print one line to standard error (no markup interpretation)."""
+    _err_console.print(message, markup=False, soft_wrap=True)
+
+
+def say(message: str) -> None:
+    """Print one line to standard output (no markup interpretation)."""
+    console.print(message, markup=False, soft_wrap=True)
+
+
+@contextmanager
+def progress() -> Iterator[Progress]:
+    """A rich progress display (transient, to stderr) for long work in the CLI."""
+    prog = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err_console,
+        transient=True,
+    )
+    with prog:
+        yield prog
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Print a table with a title to standard output."""
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(str(col))
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON (UTF-8, Japanese kept readable, sorted keys, 2-space indent)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
