@@ -1,0 +1,1 @@
+"""Ridership: records -> store -> KPIs, load profiles, OD."""

@@ -1,0 +1,1 @@
+"""GTFS-JP: source folder (timetable workbooks) -> feed -> checks -> diff -> publish."""

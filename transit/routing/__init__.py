@@ -1,0 +1,1 @@
+"""Road networks, travel times, dial-a-ride dispatch (OR-Tools) and area simulation."""
