@@ -21,8 +21,8 @@ demo: $(STAMP)
 	$(BIN)/transit demo --out $(OUT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check transit tests benchmarks
-	$(BIN)/ruff format --check transit tests benchmarks
+	$(BIN)/ruff check transit tests benchmarks tools
+	$(BIN)/ruff format --check transit tests benchmarks tools
 	$(BIN)/mypy
 
 test: lint
