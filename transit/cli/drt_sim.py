@@ -1,7 +1,176 @@
-"""Commands of `transit drt` (sim part)."""
+"""Commands of `transit drt` (simulation part): `simulate` one area's day, rank candidate `areas`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from transit.cli.common import console_err, print_table, progress, say
+from transit.errors import WorkError
+
+_KPI_ROWS = (
+    ("requests", "予約件数 requests"),
+    ("served_rate", "対応率 served_rate"),
+    ("wait_mean_min", "平均待ち時間 wait_mean_min"),
+    ("wait_p95_min", "95%待ち時間 wait_p95_min"),
+    ("ride_mean_min", "平均乗車時間 ride_mean_min"),
+    ("detour_factor", "迂回率 detour_factor"),
+    ("vehicle_km", "走行距離 vehicle_km"),
+    ("empty_km_share", "空車走行率 empty_km_share"),
+    ("occupancy_mean", "平均乗車人数 occupancy_mean"),
+    ("pax_per_vehicle_hour", "車両1時間当たり利用者 pax_per_vehicle_hour"),
+    ("cost_per_pax_yen", "1人当たり費用 cost_per_pax_yen"),
+    ("missed_connections", "乗り継ぎ失敗 missed_connections"),
+    ("checker_violations", "制約違反 checker_violations"),
+)
+
+
+@click.command(name="simulate")
+@click.argument("area_toml", type=click.Path(path_type=Path))
+@click.option(
+    "--vehicles", type=click.IntRange(min=1), default=None, help="Fleet size (default: the file's)."
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Random seed (demand and solver)."
+)
+@click.option(
+    "-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Output folder."
+)
+@click.option("--map/--no-map", "draw_map", default=True, show_default=True, help="Write map.html.")
+def simulate_cmd(
+    area_toml: Path, vehicles: int | None, seed: int, out_dir: Path, draw_map: bool
+) -> None:
+    """Simulate one service day of on-demand dispatch in the area of AREA_TOML.
+
+    Writes kpis.json, requests.csv, vehicles.csv, tracks.csv and map.html into OUT_DIR.
+    """
+    from transit import mapkit  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.area import load_area  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.drt_map import map_area_result  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.simulator import prepare_area, simulate, write_result  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    cfg = load_area(area_toml)
+    scenario = prepare_area(cfg, seed=seed, vehicles=vehicles)
+    start, end = scenario.shift_s
+    with progress() as prog:
+        task = prog.add_task(
+            f"{cfg.area.name_ja}: {scenario.vehicles}台, {len(scenario.requests)}件",
+            total=int(end - start),
+        )
+        result = simulate(
+            scenario,
+            seed=seed,
+            progress=lambda now: prog.update(
+                task, completed=int(min(max(now - start, 0), end - start))
+            ),
+        )
+    paths = write_result(result, out_dir)
+    if draw_map:
+        saved = mapkit.save_map(
+            map_area_result(cfg, result, graph=scenario.graph), out_dir / "map.html"
+        )
+        paths.append(saved.path)
+    k = result.kpis
+    print_table(
+        f"{cfg.area.name_ja} ({cfg.area.id}) — {k['vehicles']} vehicles, seed {seed}",
+        ["KPI", "value"],
+        [(label, k.get(key)) for key, label in _KPI_ROWS],
+    )
+    for p in paths:
+        say(f"wrote {p}")
+    if result.violations:
+        raise WorkError(
+            f"{len(result.violations)} executed routes break a rule (first: {result.violations[0].message})"
+        )
+
+
+@click.command(name="areas")
+@click.argument("areas_toml", type=click.Path(path_type=Path))
+@click.option("--fleet", default="1..4", show_default=True, help="Fleet sizes: 1..4 or 1,2,4.")
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Seeds 1..N per combination.",
+)
+@click.option(
+    "-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Output folder."
+)
+@click.option(
+    "--dask", "dask_address", default=None, help="Dask scheduler address (tcp://host:8786)."
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: CPUs)."
+)
+@click.option(
+    "--maps/--no-maps", "draw_maps", default=True, show_default=True, help="Write a map per area."
+)
+def areas_cmd(
+    areas_toml: Path,
+    fleet: str,
+    seeds: int,
+    out_dir: Path,
+    dask_address: str | None,
+    workers: int | None,
+    draw_maps: bool,
+) -> None:
+    """Simulate every area of AREAS_TOML × fleet sizes × seeds and rank the areas.
+
+    Writes ranking.csv, ranking.xlsx (Japanese headers), runs.csv and maps/<area>.html.
+    """
+    from transit.config import from_mapping, read_toml  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.area import AreasConfig, load_areas  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.sweep import parse_fleet, sweep, write_ranking  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    fleets = parse_fleet(fleet)
+    areas = load_areas(areas_toml)
+    meta = from_mapping(AreasConfig, read_toml(areas_toml), source=areas_toml.name)
+    total = len(areas) * len(fleets) * seeds
+    with progress() as prog:
+        task = prog.add_task(
+            f"{len(areas)} areas × {len(fleets)} fleets × {seeds} seeds"
+            + (f" on {dask_address}" if dask_address else ""),
+            total=total,
+        )
+        result = sweep(
+            areas,
+            fleets=fleets,
+            seeds=list(range(1, seeds + 1)),
+            workers=workers,
+            dask_address=dask_address,
+            reference=meta.reference,
+            progress=lambda done, _n: prog.update(task, completed=done),
+        )
+    paths = write_ranking(result, out_dir)
+    if draw_maps:
+        from transit.routing.demo import write_area_maps  # noqa: PLC0415  (keeps `transit --help` fast)
+
+        paths += write_area_maps(areas, result, out_dir / "maps")
+    rank = result.ranking
+    print_table(
+        "順位 ranking (smallest fleet with served ≥ 95% and p95 wait ≤ 30 min, then cost/pax)",
+        ["順位", "地区", "必要台数", "対応率", "95%待ち(分)", "1人当たり費用(円)", "基準"],
+        [
+            (
+                r.rank,
+                f"{r.name_ja} ({r.area_id})",
+                "—" if r.fleet_needed is None or str(r.fleet_needed) == "<NA>" else r.fleet_needed,
+                r.served_rate,
+                r.wait_p95_min,
+                r.cost_per_pax_yen,
+                "○" if r.reference else "",
+            )
+            for r in rank.itertuples(index=False)
+        ],
+    )
+    bad = int(result.runs["checker_violations"].sum())
+    for p in paths:
+        say(f"wrote {p}")
+    if bad:
+        console_err(f"warning: {bad} checker violations in executed routes (see runs.csv)")
+        raise WorkError(f"{bad} executed routes break a rule")
+
+
+COMMANDS: list[click.Command] = [simulate_cmd, areas_cmd]

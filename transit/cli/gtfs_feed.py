@@ -1,7 +1,171 @@
-"""Commands of `transit gtfs` (feed part)."""
+"""Commands of `transit gtfs` (feed part): validate, diff, publish, export."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from transit.cli.common import say, write_json
+from transit.errors import InputError, Location, WorkError
+from transit.gtfs.diff import MIN_DAYS, MOVE_THRESHOLD_M, diff_feeds
+from transit.gtfs.export import export_feed
+from transit.gtfs.feedio import read_feed
+from transit.gtfs.publish import publish_feed
+from transit.gtfs.validate import format_report, validate_feed
+
+FEED = click.Path(exists=True, path_type=Path)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"--date {value!r} is not a date YYYY-MM-DD", Location(field="--date")
+        ) from None
+
+
+@click.command(name="validate")
+@click.argument("feed", type=FEED)
+@click.option(
+    "--date",
+    "date_text",
+    metavar="YYYY-MM-DD",
+    help="Validation date (default: the feed's first day).",
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the judge's report.json / report.html here.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the summary as JSON.",
+)
+def validate_cmd(
+    feed: Path, date_text: str | None, report_dir: Path | None, json_path: Path | None
+) -> None:
+    """Run the independent judge (gtfs-validator, country JP, pinned date) on FEED.
+
+    Prints errors / warnings / infos by code. Exit 1 when the judge reports an ERROR.
+    """
+    report = validate_feed(feed, date=_date(date_text), out_dir=report_dir)
+    for line in format_report(report):
+        say(line)
+    if json_path is not None:
+        write_json(json_path, report.summary())
+    if not report.ok:
+        raise WorkError(f"{feed.name}: the judge reported {report.errors} error(s)")
+
+
+@click.command(name="diff")
+@click.argument("old", type=FEED)
+@click.argument("new", type=FEED)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the diff as JSON.",
+)
+@click.option(
+    "--move-threshold",
+    default=MOVE_THRESHOLD_M,
+    show_default=True,
+    help="Metres a stop must move to be reported.",
+)
+@click.option(
+    "--min-days", default=MIN_DAYS, show_default=True, help="Days the new feed must cover."
+)
+@click.option("--check", is_flag=True, help="Exit 1 when a continuity check fails.")
+def diff_cmd(
+    old: Path, new: Path, json_path: Path | None, move_threshold: float, min_days: int, check: bool
+) -> None:
+    """Compare OLD (published) and NEW feeds: stops, routes, patterns, trips, fares, continuity."""
+    result = diff_feeds(
+        read_feed(old), read_feed(new), move_threshold_m=move_threshold, min_days=min_days
+    )
+    say(f"{old.name} → {new.name}")
+    for line in result.lines():
+        say(line)
+    if json_path is not None:
+        write_json(json_path, result.as_dict())
+    if check and not result.continuity_ok:
+        failed = ", ".join(c.code for c in result.continuity if not c.ok)
+        raise WorkError(f"{new.name}: continuity with {old.name} fails ({failed})")
+
+
+@click.command(name="publish")
+@click.argument("feed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--archive",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Archive folder (DIR/YYYYMMDD-vN/, DIR/latest/).",
+)
+@click.option(
+    "--force", is_flag=True, help="Publish despite judge errors or a continuity break (recorded)."
+)
+def publish_cmd(feed: Path, archive: Path, force: bool) -> None:
+    """Publish FEED into the archive as the next version and make it the latest.
+
+    Refuses (exit 1) a feed already published, one the judge finds errors in, or one that breaks
+    continuity with the latest version (unless --force, which is recorded in the manifest).
+    """
+    pub = publish_feed(feed, archive, force=force)
+    say(f"published {feed.name} as {pub.version}")
+    say(f"  folder  {pub.path}")
+    say(f"  latest  {archive / 'latest' / 'feed.zip'}")
+    say(f"  sha256  {pub.sha256}")
+    val = pub.manifest["validation"]
+    say(f"  judge   {val['errors']} errors, {val['warnings']} warnings, {val['infos']} infos")
+    for line in pub.overridden:
+        say(f"  FORCED  {line}")
+
+
+@click.command(name="export")
+@click.argument("feed", type=FEED)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Source folder to write.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace OUT when it exists.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write counts and losses as JSON.",
+)
+def export_cmd(feed: Path, out_dir: Path, overwrite: bool, json_path: Path | None) -> None:
+    """Write FEED back into a source folder (feed.toml, stops.csv, routes.csv, timetables/, fares/)."""
+    draft = export_feed(read_feed(feed), out_dir, overwrite=overwrite)
+    say(
+        f"{feed.name} → {out_dir}: {draft.trips} trips, {draft.stop_times} stop times, "
+        f"{len(draft.sheets)} timetable sheets, {len(draft.fare_sheets)} fare tables"
+    )
+    for loss in draft.losses:
+        say(f"  not kept: {loss.code} {loss.count} — {loss.message}")
+    if json_path is not None:
+        write_json(
+            json_path,
+            {
+                "trips": draft.trips,
+                "stop_times": draft.stop_times,
+                "sheets": len(draft.sheets),
+                "fare_tables": len(draft.fare_sheets),
+                "losses": {x.code: {"count": x.count, "message": x.message} for x in draft.losses},
+                "id_map": {k: dict(v) for k, v in draft.id_map.items()},
+            },
+        )
+
+
+COMMANDS: list[click.Command] = [validate_cmd, diff_cmd, publish_cmd, export_cmd]

@@ -1,0 +1,57 @@
+"""Synthetic taps: exact size, reproducible, consistent with the timetable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from tests.demand.conftest import KEY
+from transit.demand.ingest import ingest_files
+from transit.demand.schedule import read_schedule
+from transit.demand.synth import CORRUPTIONS, SynthOptions, synth_taps, write_taps
+
+
+def test_exact_rows_and_seed(tiny_feed: Path) -> None:
+    """The requested number of rows, the same for the same seed, different for another."""
+    s = read_schedule(tiny_feed)
+    a = synth_taps(s, rows=501, seed=7)
+    b = synth_taps(s, rows=501, seed=7)
+    c = synth_taps(s, rows=501, seed=8)
+    assert a.num_rows == 501
+    assert a.equals(b)
+    assert not a.equals(c)
+    assert a.column_names == [
+        "card_id",
+        "ts",
+        "event",
+        "stop_id",
+        "trip_id",
+        "vehicle_id",
+        "fare_yen",
+    ]
+
+
+def test_clean_synth_ingests_completely(tiny_feed: Path, tmp_path: Path) -> None:
+    """Clean synthetic taps (with transfers and vehicle-only rides) are all accepted."""
+    s = read_schedule(tiny_feed)
+    path = write_taps(
+        synth_taps(s, rows=2000, seed=3, options=SynthOptions(days=10)), tmp_path / "t.csv"
+    )
+    (sm,) = ingest_files([path], store=tmp_path / "st", key=KEY, schedule=s)
+    assert (sm.rows_read, sm.accepted, sm.rejected) == (2000, 2000, 0)
+    assert sm.matched_by_vehicle > 0
+    df = pd.read_csv(path)
+    assert df["card_id"].str.match(r"^JE\d{14}$").all()
+    assert set(df["event"]) == {"board", "alight"}
+
+
+def test_corrupt_share(tiny_feed: Path, tmp_path: Path) -> None:
+    """A corrupt share makes rejects of every generated kind, and the accounting holds."""
+    s = read_schedule(tiny_feed)
+    taps = synth_taps(s, rows=3000, seed=5, options=SynthOptions(corrupt_share=0.05))
+    assert taps.num_rows == 3000
+    path = write_taps(taps, tmp_path / "t.parquet")
+    (sm,) = ingest_files([path], store=tmp_path / "st", key=KEY, schedule=s)
+    assert sm.rows_read == 3000 == sm.accepted + sm.rejected
+    assert set(CORRUPTIONS) <= set(sm.rejected_by_reason)

@@ -1,0 +1,166 @@
+"""A tiny valid source folder (4 stops, 1 route, 2 sheets) written with openpyxl, and ways to break it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+FEED_TOML = """\
+[feed]
+version = "2026-04-01"
+start_date = 2026-04-01
+end_date = 2027-03-31
+publisher_name = "延岡市"
+publisher_url = "https://www.city.nobeoka.miyazaki.jp/"
+
+[agency]
+id = "4000020452033"
+name = "延岡市"
+url = "https://www.city.nobeoka.miyazaki.jp/"
+
+[day_types."平日"]
+service_id = "weekday"
+days = ["mon", "tue", "wed", "thu", "fri"]
+
+[day_types."土日祝"]
+service_id = "weekend"
+days = ["sat", "sun"]
+holidays = "on"
+"""
+
+STOPS = [
+    [
+        "stop_id",
+        "stop_name",
+        "stop_name_kana",
+        "stop_name_en",
+        "stop_lat",
+        "stop_lon",
+        "platform_code",
+    ],
+    ["S001_1", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5889", "131.6636", "1"],
+    ["S001_2", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5890", "131.6639", "2"],
+    ["S002_1", "市役所前", "しやくしょまえ", "City Hall", "32.5822", "131.6650", ""],
+    ["S003_1", "本町", "ほんまち", "Honmachi", "32.5844", "131.6690", ""],
+    [
+        "S004_1",
+        "北浦総合支所",
+        "きたうらそうごうししょ",
+        "Kitaura Branch Office",
+        "32.7130",
+        "131.8120",
+        "",
+    ],
+]
+
+ROUTES = [
+    [
+        "route_id",
+        "route_short_name",
+        "route_long_name",
+        "route_long_name_kana",
+        "route_long_name_en",
+        "route_color",
+        "fare_table",
+    ],
+    [
+        "R1",
+        "1",
+        "延岡駅～北浦線",
+        "のべおかえき～きたうらせん",
+        "Nobeoka Station - Kitaura Line",
+        "0066CC",
+        "R1",
+    ],
+]
+
+# Sheet "R1_北浦行_平日": rows 1-6 header, stops from row 7, trips in D and E.
+OUTBOUND: list[list[Any]] = [
+    ["系統", "R1"],
+    ["運行日", "平日"],
+    ["方向", "0"],
+    ["行先", None, None, "北浦総合支所", None],
+    ["備考", None, None, None, None],
+    ["停留所", "停留所ID", "着発", "1", "2"],
+    ["延岡駅", "S001_1", None, "7:00", "8:30"],
+    ["市役所前", None, None, "7:05", "↓"],
+    ["本町", None, "着", "7:10", "8:40"],
+    ["本町", None, "発", "7:12", "8:41"],
+    ["北浦総合支所", None, None, "7:45", "9:15"],
+]
+
+INBOUND: list[list[Any]] = [
+    ["系統", "R1"],
+    ["運行日", "土日祝"],
+    ["方向", "1"],
+    ["行先", None, None, None],
+    ["備考", None, None, None],
+    ["停留所", "停留所ID", "着発", "1"],
+    ["北浦総合支所", None, None, "23:30"],
+    ["本町", None, None, "23:59"],
+    ["市役所前", None, None, "0:03"],
+    ["延岡駅", "S001_2", None, "0:08"],
+]
+
+FARES = [
+    ["運賃三角表 1号線"],
+    ["延岡駅", None],
+    ["市役所前", None, 150],
+    ["本町", None, 150, 150],
+    ["北浦総合支所", None, 500, 450, 450],
+]
+
+
+def _csv(rows: list[list[str]]) -> str:
+    return "".join(",".join(r) + "\n" for r in rows)
+
+
+def write_sheet(ws: Any, rows: list[list[Any]]) -> None:
+    """Write ``rows`` into an openpyxl worksheet from A1."""
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(row=r, column=c, value=v)
+
+
+def make_source(
+    folder: Path,
+    *,
+    feed_toml: str = FEED_TOML,
+    stops: list[list[str]] | None = None,
+    routes: list[list[str]] | None = None,
+    sheets: dict[str, list[list[Any]]] | None = None,
+    fares: list[list[Any]] | None = None,
+    edit: Callable[[openpyxl.Workbook], None] | None = None,
+) -> Path:
+    """Write the tiny source folder into ``folder`` (changed parts given as arguments)."""
+    (folder / "timetables").mkdir(parents=True, exist_ok=True)
+    (folder / "fares").mkdir(parents=True, exist_ok=True)
+    (folder / "feed.toml").write_text(feed_toml, encoding="utf-8")
+    (folder / "stops.csv").write_text(_csv(stops if stops is not None else STOPS), encoding="utf-8")
+    (folder / "routes.csv").write_text(
+        _csv(routes if routes is not None else ROUTES), encoding="utf-8"
+    )
+    wb = openpyxl.Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    for name, rows in (
+        sheets
+        if sheets is not None
+        else {"R1_北浦行_平日": OUTBOUND, "R1_延岡駅行_土日祝": INBOUND}
+    ).items():
+        write_sheet(wb.create_sheet(name), rows)
+    if edit is not None:
+        edit(wb)
+    wb.save(folder / "timetables" / "R1.xlsx")
+    fb = openpyxl.Workbook()
+    ws = fb.active
+    assert ws is not None
+    ws.title = "R1"
+    write_sheet(ws, fares if fares is not None else FARES)
+    fb.save(folder / "fares" / "fares.xlsx")
+    return folder

@@ -1,0 +1,192 @@
+"""The day simulator on a tiny line network (exact schedules and KPIs) and on the sample city."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from transit.routing.area import Dispatch, Service, load_area
+from transit.routing.bookings import COLUMNS
+from transit.routing.simulator import KPI_NAMES, Scenario, simulate, simulate_area, write_result
+
+H = 3600.0
+#: node i sits at longitude 131.80 + 0.01 i; neighbours are 60 s / 1 km apart
+LON = [131.80 + 0.01 * i for i in range(5)]
+LAT = 32.70
+
+
+def _line() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for i, x in enumerate(LON):
+        g.add_node(i, x=x, y=LAT)
+    for i in range(4):
+        for u, v in ((i, i + 1), (i + 1, i)):
+            g.add_edge(u, v, length=1000.0, travel_time=60.0)
+    return g
+
+
+def _req(
+    rid: str, o: int, d: int, desired: str, *, booked: str = "adv", hub: bool = False, pax: int = 1
+) -> dict[str, object]:
+    h, m = (int(x) for x in desired.split(":"))
+    t = h * H + m * 60
+    if booked == "adv":
+        booking, booked_s = "advance", -6 * H
+    else:
+        bh, bm = (int(x) for x in booked.split(":"))
+        booking, booked_s = "immediate", bh * H + bm * 60
+    return {
+        "request_id": rid,
+        "booking": booking,
+        "booked_s": float(booked_s),
+        "desired_s": float(t),
+        "origin_lon": LON[o],
+        "origin_lat": LAT,
+        "dest_lon": LON[d],
+        "dest_lat": LAT,
+        "passengers": pax,
+        "purpose": "bus_hub" if hub else "clinic",
+        "place_id": "HUB" if hub else "C",
+        "direction": "outbound",
+        "to_hub": hub,
+    }
+
+
+def _scenario(reqs: list[dict[str, object]], **kw: object) -> Scenario:
+    base: dict[str, object] = {
+        "graph": _line(),
+        "requests": pd.DataFrame(reqs, columns=list(COLUMNS)),
+        "depot": (LON[0], LAT),
+        "vehicles": 1,
+        "capacity": 4,
+        "shift_s": (8 * H, 10 * H),
+        "service": Service(),
+        "dispatch": Dispatch(reoptimize=False),
+        "area_id": "line",
+    }
+    base.update(kw)
+    return Scenario(**base)  # type: ignore[arg-type]
+
+
+def test_single_ride_exact_schedule_and_kpis() -> None:
+    """One ride: the car waits at the pickup, drives direct; distances and shares are exact."""
+    res = simulate(_scenario([_req("A", 1, 3, "08:10")]), seed=1)
+    row = res.requests.iloc[0]
+    assert (row.status, row.vehicle_id, row.pickup_s, row.dropoff_s) == (
+        "served",
+        "V1",
+        8 * H + 600,
+        8 * H + 780,
+    )
+    assert (row.wait_min, row.ride_min, row.direct_min, row.detour_factor) == (0.0, 2.0, 2.0, 1.0)
+    k = res.kpis
+    assert set(KPI_NAMES) <= set(k)
+    assert (k["served_rate"], k["rejected_rate"], k["wait_mean_min"], k["wait_p95_min"]) == (
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+    )
+    assert (k["vehicle_km"], k["empty_km_share"], k["occupancy_mean"]) == (6.0, 0.667, 0.333)
+    assert (k["pax_per_vehicle_hour"], k["cost_per_pax_yen"], k["missed_connections"]) == (
+        0.5,
+        7200.0,
+        0,
+    )
+    assert k["checker_violations"] == 0 and res.violations == []
+    assert res.tracks["event"].tolist() == ["start", "pickup", "delivery", "end"]
+    assert res.tracks["node"].tolist() == [0, 1, 3, 0]
+    assert res.tracks["arrival_s"].tolist() == [8 * H, 8 * H + 600, 8 * H + 780, 8 * H + 990]
+    # the car leaves the depot just in time (08:09) and waits nowhere
+    assert res.tracks["depart_s"].tolist() == [8 * H + 540, 8 * H + 660, 8 * H + 810, 8 * H + 990]
+    v = res.vehicles.iloc[0]
+    assert (v.stops, v.passengers, v.km, v.empty_km, v.pax_km) == (2, 1, 6.0, 4.0, 2.0)
+
+
+def test_capacity_one_makes_the_second_rider_wait_or_be_refused() -> None:
+    """Two riders, one seat: the second waits 7.5 min, or is refused when 5 min is the limit."""
+    reqs = [_req("A", 1, 4, "08:10"), _req("B", 1, 4, "08:10")]
+    res = simulate(_scenario(reqs, capacity=1), seed=1)
+    assert res.requests["status"].tolist() == ["served", "served"]
+    assert res.requests["wait_min"].tolist() == [0.0, 7.5]
+    short = simulate(_scenario(reqs, capacity=1, service=Service(max_wait_min=5.0)), seed=1)
+    assert short.requests["status"].tolist() == ["served", "rejected"]
+    assert short.kpis["served_rate"] == 0.5
+    assert short.kpis["checker_violations"] == 0
+
+
+def test_two_passengers_share_the_car() -> None:
+    """With seats enough, riders going the same way ride together (ride time within the limit)."""
+    reqs = [_req("A", 1, 4, "08:10"), _req("B", 2, 4, "08:10")]
+    res = simulate(_scenario(reqs), seed=1)
+    assert res.requests["status"].tolist() == ["served", "served"]
+    assert res.kpis["vehicle_km"] == 8.0  # 0→1→2→4→0, not two separate trips
+    assert res.kpis["occupancy_mean"] == 0.625  # (1 km × 1 + 2 km × 2) / 8 km
+
+
+def test_missed_connection_when_the_car_is_busy() -> None:
+    """A hub ride booked while the car is committed elsewhere misses the aimed bus."""
+    reqs = [_req("A", 1, 0, "08:05"), _req("B", 1, 4, "08:06", booked="08:06", hub=True)]
+    # ready for a bus at 08:06 + 1 (board) + 3 (ride) + 0.5 (alight) + 3 (transfer) = 08:13:30
+    deps = {"*": (8 * H + 13 * 60 + 30, 8 * H + 40 * 60)}
+    res = simulate(_scenario(reqs, hub_departures=deps), seed=1)
+    b = res.requests.set_index("request_id").loc["B"]
+    assert b.status == "served"
+    assert (b.pickup_s, b.dropoff_s, b.connection_s) == (8 * H + 510, 8 * H + 750, 8 * H + 810)
+    assert bool(b.missed_connection) is True
+    assert res.kpis["missed_connections"] == 1 and res.kpis["hub_rides"] == 1
+    # the same ride booked ahead (the car waits at the pickup) makes the bus
+    alone = simulate(_scenario([_req("B", 1, 4, "08:06", hub=True)], hub_departures=deps), seed=1)
+    assert alone.kpis["missed_connections"] == 0
+
+
+def test_rides_that_cannot_end_before_the_shift_are_refused() -> None:
+    """The car must be back at the depot by the end of the shift."""
+    # 09:56 board, 10:00 at node 1, alight, 1 min to the depot: 10:01:30 > 10:00
+    res = simulate(_scenario([_req("A", 4, 1, "09:56")]), seed=1)
+    assert res.requests["status"].tolist() == ["rejected"]
+    ok = simulate(_scenario([_req("A", 4, 1, "09:54")]), seed=1)
+    assert ok.requests["status"].tolist() == ["served"]
+
+
+def test_reoptimization_keeps_every_route_feasible() -> None:
+    """With periodic re-optimization on, a busier day stays feasible and deterministic."""
+    reqs = [
+        _req(
+            f"R{i}",
+            i % 5,
+            (i * 3 + 1) % 5,
+            f"08:{10 + 3 * i:02d}",
+            booked="adv" if i % 2 else f"08:{5 + 3 * i:02d}",
+        )
+        for i in range(12)
+        if i % 5 != (i * 3 + 1) % 5
+    ]
+    sc = _scenario(reqs, vehicles=2, dispatch=Dispatch(reopt_interval_min=30.0, time_limit_s=0.2))
+    a = simulate(sc, seed=3)
+    assert a.kpis["checker_violations"] == 0
+    assert a.kpis["reoptimizations"] >= 1
+    b = simulate(sc, seed=3)
+    assert a.requests["status"].tolist() == b.requests["status"].tolist()
+
+
+def test_sample_kitaura_day(sample: Path, tmp_path: Path) -> None:
+    """The calibration area's day runs on the sample city; outputs are written and feasible."""
+    toml = sample / "drt" / "kitaura.toml"
+    if not (sample / "network" / "roads.graphml").is_file():
+        pytest.skip("sample city not generated yet")
+    cfg = load_area(toml)
+    cfg = cfg.with_changes(dispatch={"time_limit_s": 0.2, "reopt_interval_min": 90.0})
+    res = simulate_area(cfg, seed=1)
+    assert res.kpis["requests"] > 10
+    assert res.kpis["checker_violations"] == 0
+    assert res.kpis["network"].startswith("synthetic")
+    paths = write_result(res, tmp_path)
+    assert [p.name for p in paths] == ["kpis.json", "requests.csv", "vehicles.csv", "tracks.csv"]
+    kpis = json.loads(paths[0].read_text("utf-8"))
+    assert kpis["served"] + kpis["rejected"] == kpis["requests"]
+    assert len(pd.read_csv(paths[1])) == kpis["requests"]

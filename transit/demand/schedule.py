@@ -1,0 +1,242 @@
+"""The scheduled service a ridership store is measured against, taken from a GTFS feed.
+
+A :class:`Schedule` holds the few feed tables ridership analytics needs, typed and indexed:
+stops, routes, trips (with scheduled length and duration), stop times (with the position of
+each stop on its trip and the distance along it) and the service dates of every service id.
+It is saved inside a ridership store (Parquet) so a report needs no feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from transit.errors import InputError, Location
+from transit.gtfs.feedio import read_feed
+
+log = logging.getLogger(__name__)
+
+_TABLES = ("stops", "routes", "trips", "stop_times", "service_dates")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Typed feed tables for ridership analytics.
+
+    Attributes
+    ----------
+    stops : DataFrame
+        ``stop_id`` (str), ``stop_name`` (str), ``stop_lat``, ``stop_lon`` (float, WGS84 degrees).
+    routes : DataFrame
+        ``route_id``, ``route_name`` (short name, else long name).
+    trips : DataFrame
+        ``trip_id``, ``route_id``, ``service_id``, ``direction_id`` (int), ``n_stops`` (int),
+        ``km`` (scheduled length, km), ``hours`` (first departure to last arrival, h),
+        ``start_s`` (first departure, seconds after midnight of the service day).
+    stop_times : DataFrame
+        ``trip_id``, ``seq`` (0-based position on the trip), ``stop_id``, ``arr_s``, ``dep_s``
+        (seconds after midnight of the service day; may exceed 86 400), ``dist_km`` (distance
+        along the trip from its first stop, km).
+    service_dates : DataFrame
+        ``service_id``, ``date`` (datetime64[ns], midnight): the dates each service runs.
+    """
+
+    stops: pd.DataFrame
+    routes: pd.DataFrame
+    trips: pd.DataFrame
+    stop_times: pd.DataFrame
+    service_dates: pd.DataFrame
+
+    def save(self, folder: Path) -> None:
+        """Write the tables as Parquet files into ``folder`` (created when missing)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in _TABLES:
+            tmp = folder / f".{name}.parquet.tmp"
+            getattr(self, name).to_parquet(tmp, index=False)
+            tmp.replace(folder / f"{name}.parquet")
+
+    @classmethod
+    def load(cls, folder: Path) -> Schedule:
+        """Read a schedule written by :meth:`save`."""
+        missing = [n for n in _TABLES if not (folder / f"{n}.parquet").is_file()]
+        if missing:
+            raise InputError(
+                f"no schedule in this store (missing {', '.join(missing)}); ingest with --feed first",
+                Location.of(folder),
+            )
+        return cls(**{n: pd.read_parquet(folder / f"{n}.parquet") for n in _TABLES})
+
+
+def haversine_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Great-circle distance in km between arrays of WGS84 points."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
+
+
+def _secs(values: pd.Series) -> np.ndarray:
+    parts = values.fillna("").astype(str).str.strip().str.split(":", expand=True)
+    if parts.shape[1] < 3:
+        return np.full(len(values), np.nan)
+    h = pd.to_numeric(parts[0], errors="coerce")
+    m = pd.to_numeric(parts[1], errors="coerce")
+    s = pd.to_numeric(parts[2], errors="coerce")
+    return np.asarray((h * 3600 + m * 60 + s).to_numpy(dtype=float))
+
+
+def _col(df: pd.DataFrame, name: str, default: str = "") -> pd.Series:
+    if name in df.columns:
+        return df[name].fillna(default).astype(str)
+    return pd.Series([default] * len(df), index=df.index, dtype=object)
+
+
+def service_dates_of(calendar: pd.DataFrame, calendar_dates: pd.DataFrame) -> pd.DataFrame:
+    """Dates each service id runs, from ``calendar`` and ``calendar_dates`` (GTFS, text columns).
+
+    Returns a frame with ``service_id`` and ``date`` (datetime64, midnight), sorted.
+    """
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    rows: set[tuple[str, dt.date]] = set()
+    for rec in calendar.to_dict("records"):
+        try:
+            start = dt.datetime.strptime(str(rec["start_date"]), "%Y%m%d").date()
+            end = dt.datetime.strptime(str(rec["end_date"]), "%Y%m%d").date()
+        except (KeyError, ValueError):
+            continue
+        on = [str(rec.get(d, "0")).strip() == "1" for d in days]
+        d = start
+        while d <= end:
+            if on[d.weekday()]:
+                rows.add((str(rec["service_id"]), d))
+            d += dt.timedelta(days=1)
+    for rec in calendar_dates.to_dict("records"):
+        try:
+            d = dt.datetime.strptime(str(rec["date"]), "%Y%m%d").date()
+        except (KeyError, ValueError):
+            continue
+        key = (str(rec["service_id"]), d)
+        if str(rec.get("exception_type", "")).strip() == "1":
+            rows.add(key)
+        elif str(rec.get("exception_type", "")).strip() == "2":
+            rows.discard(key)
+    out = pd.DataFrame(sorted(rows), columns=["service_id", "date"])
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    return out
+
+
+def build_schedule(tables: dict[str, pd.DataFrame]) -> Schedule:
+    """Build a :class:`Schedule` from GTFS tables of text (``stops``, ``routes``, ``trips``,
+    ``stop_times``, ``calendar``, ``calendar_dates``; any may be missing or empty).
+
+    Distances along a trip come from ``shape_dist_traveled`` when every stop time of the trip has
+    one (taken as km when the trip's total is below 1 000, else metres), otherwise from straight
+    lines between consecutive stops.
+    """
+    empty = pd.DataFrame()
+    stops_in = tables.get("stops", empty)
+    stops = pd.DataFrame(
+        {
+            "stop_id": _col(stops_in, "stop_id"),
+            "stop_name": _col(stops_in, "stop_name"),
+            "stop_lat": pd.to_numeric(_col(stops_in, "stop_lat", "nan"), errors="coerce"),
+            "stop_lon": pd.to_numeric(_col(stops_in, "stop_lon", "nan"), errors="coerce"),
+        }
+    ).reset_index(drop=True)
+    routes_in = tables.get("routes", empty)
+    short, long_ = _col(routes_in, "route_short_name"), _col(routes_in, "route_long_name")
+    routes = pd.DataFrame(
+        {"route_id": _col(routes_in, "route_id"), "route_name": short.where(short != "", long_)}
+    ).reset_index(drop=True)
+    trips_in = tables.get("trips", empty)
+    st_in = tables.get("stop_times", empty)
+    st = pd.DataFrame(
+        {
+            "trip_id": _col(st_in, "trip_id"),
+            "stop_sequence": pd.to_numeric(_col(st_in, "stop_sequence", "0"), errors="coerce"),
+            "stop_id": _col(st_in, "stop_id"),
+            "arr_s": _secs(_col(st_in, "arrival_time")),
+            "dep_s": _secs(_col(st_in, "departure_time")),
+            "shape_dist": pd.to_numeric(_col(st_in, "shape_dist_traveled", "nan"), errors="coerce"),
+        }
+    )
+    st = st.sort_values(["trip_id", "stop_sequence"], kind="stable").reset_index(drop=True)
+    st["arr_s"] = st["arr_s"].fillna(st["dep_s"])
+    st["dep_s"] = st["dep_s"].fillna(st["arr_s"])
+    # untimed stops: interpolate within the trip (by position)
+    gaps = st["arr_s"].isna()
+    if gaps.any():
+        some = st["trip_id"].isin(st.loc[gaps, "trip_id"])
+        st.loc[some, ["arr_s", "dep_s"]] = (
+            st[some]
+            .groupby("trip_id")[["arr_s", "dep_s"]]
+            .transform(lambda s: s.interpolate(limit_direction="both"))
+        )
+    st["seq"] = st.groupby("trip_id").cumcount().astype("int32")
+    coords = stops.set_index("stop_id")[["stop_lat", "stop_lon"]]
+    coords = coords[~coords.index.duplicated()]
+    lat = coords["stop_lat"].reindex(st["stop_id"]).to_numpy(dtype=float)
+    lon = coords["stop_lon"].reindex(st["stop_id"]).to_numpy(dtype=float)
+    same_trip = np.r_[False, st["trip_id"].to_numpy()[1:] == st["trip_id"].to_numpy()[:-1]]
+    step = np.zeros(len(st))
+    if len(st) > 1:
+        step[1:] = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    step = np.where(same_trip & np.isfinite(step), step, 0.0)
+    line_km = pd.Series(step).groupby(st["trip_id"].to_numpy()).cumsum().to_numpy()
+    shape = st["shape_dist"]
+    has_shape = shape.notna().groupby(st["trip_id"]).transform("all").to_numpy()
+    first = shape.groupby(st["trip_id"]).transform("first")
+    total = shape.groupby(st["trip_id"]).transform("max")
+    scale = np.where(total.to_numpy() >= 1000, 0.001, 1.0)
+    shape_km = (shape - first).to_numpy() * scale
+    st["dist_km"] = np.where(has_shape, shape_km, line_km)
+    st = st[["trip_id", "seq", "stop_id", "arr_s", "dep_s", "dist_km"]]
+    agg = st.groupby("trip_id").agg(
+        n_stops=("seq", "size"),
+        km=("dist_km", "max"),
+        start_s=("dep_s", "first"),
+        end_s=("arr_s", "last"),
+    )
+    trips = pd.DataFrame(
+        {
+            "trip_id": _col(trips_in, "trip_id"),
+            "route_id": _col(trips_in, "route_id"),
+            "service_id": _col(trips_in, "service_id"),
+            "direction_id": pd.to_numeric(_col(trips_in, "direction_id", "0"), errors="coerce")
+            .fillna(0)
+            .astype("int32"),
+        }
+    )
+    trips = trips.merge(agg, left_on="trip_id", right_index=True, how="inner")
+    trips["hours"] = (trips.pop("end_s") - trips["start_s"]) / 3600.0
+    trips["n_stops"] = trips["n_stops"].astype("int32")
+    trips = trips.reset_index(drop=True)
+    services = service_dates_of(tables.get("calendar", empty), tables.get("calendar_dates", empty))
+    st = st[st["trip_id"].isin(trips["trip_id"])].reset_index(drop=True)
+    log.info("schedule: %d stops, %d trips, %d stop times", len(stops), len(trips), len(st))
+    return Schedule(stops, routes, trips, st, services)
+
+
+def read_schedule(feed_path: Path) -> Schedule:
+    """Read a GTFS feed (zip or folder) with :func:`transit.gtfs.feedio.read_feed` into a
+    :class:`Schedule`."""
+
+    feed = read_feed(feed_path)
+    names = ("stops", "routes", "trips", "stop_times", "calendar", "calendar_dates")
+    tables = {n: feed.get(n) for n in names}
+    return build_schedule(tables)
+
+
+def trip_runs(schedule: Schedule) -> pd.DataFrame:
+    """Every scheduled run of a trip: ``trip_id``, ``date`` (service date), ``route_id``,
+    ``direction_id``, ``km``, ``hours``, ``start_s``."""
+    out = schedule.trips.merge(schedule.service_dates, on="service_id", how="inner")
+    cols = ["trip_id", "date", "route_id", "direction_id", "km", "hours", "start_s"]
+    return out[cols].sort_values(["date", "start_s", "trip_id"]).reset_index(drop=True)

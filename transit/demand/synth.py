@@ -1,0 +1,278 @@
+"""Synthetic IC card taps consistent with a feed's timetable (for the demo, tests, benchmarks).
+
+Riders board scheduled trip runs (trip × service date) with a time-of-day profile (morning and
+evening peaks) and day-type factors (平日 1.0, 土曜 0.6, 日祝 0.45), ride between two stops of
+the trip, and a share of them transfer within the hour at their alighting stop. A card makes at
+most one journey per day, so rides of one card never overlap. A share of the rides carry only a
+vehicle id (no trip id), and a share of the rows can be corrupted on purpose (each kind listed in
+:data:`CORRUPTIONS`). Everything is drawn from ``numpy.random.default_rng(seed)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from transit.demand.records import day_type_of
+from transit.demand.schedule import Schedule, trip_runs
+from transit.errors import InputError
+
+#: Kinds of corrupt row the generator makes (cycled), named by the reject reason they cause.
+CORRUPTIONS = (
+    "missing_card_id",
+    "bad_timestamp",
+    "bad_event",
+    "unknown_stop",
+    "unknown_trip",
+    "no_trip_or_vehicle",
+    "bad_fare",
+    "alight_without_board",
+    "duplicate_tap",
+)
+
+_DAY_FACTOR = {"平日": 1.0, "土曜": 0.6, "日祝": 0.45}
+
+
+@dataclass(frozen=True)
+class SynthOptions:
+    """Options of :func:`synth_taps`.
+
+    ``start``: first service date (default: the feed's first service date); ``days``: number of
+    days; ``transfer_share``: share of rides that are the second leg of a journey;
+    ``vehicle_only_share``: share of rides whose taps carry a vehicle id but no trip id;
+    ``corrupt_share``: share of rows corrupted on purpose.
+    """
+
+    start: dt.date | None = None
+    days: int = 28
+    transfer_share: float = 0.1
+    vehicle_only_share: float = 0.1
+    corrupt_share: float = 0.0
+
+
+def _hour_profile(start_s: np.ndarray) -> np.ndarray:
+    h = (start_s / 3600.0) % 24
+    morning = np.exp(-0.5 * ((h - 7.5) / 0.8) ** 2)
+    evening = np.exp(-0.5 * ((h - 17.5) / 1.2) ** 2)
+    return np.asarray(0.25 + 1.6 * morning + 1.0 * evening)
+
+
+def card_id_of(numbers: np.ndarray) -> np.ndarray:
+    """Raw card ids (``JE`` + 14 digits) of card numbers (a bijection)."""
+    scrambled = (numbers.astype("int64") * 7919 + 104729) % 10**14
+    return np.char.add("JE", np.char.zfill(scrambled.astype(str), 14))
+
+
+def synth_taps(
+    schedule: Schedule, *, rows: int, seed: int, options: SynthOptions | None = None
+) -> pa.Table:
+    """Generate ``rows`` tap rows (exactly) for the trips of ``schedule``.
+
+    Returns an Arrow table with ``card_id`` (raw ids, ``JE…``), ``ts`` (text,
+    ``YYYY-MM-DD HH:MM:SS``), ``event`` (``board``/``alight``), ``stop_id``, ``trip_id``,
+    ``vehicle_id``, ``fare_yen`` (on alighting taps: 150 + 10 yen per km, rounded), sorted by
+    time.
+    """
+    opts = options or SynthOptions()
+    if rows < 0:
+        raise InputError(f"--rows must be >= 0, got {rows}")
+    rng = np.random.default_rng(seed)
+    runs = trip_runs(schedule)
+    if runs.empty:
+        raise InputError("the feed has no trip running on any date (check calendar.txt)")
+    first = opts.start or pd.Timestamp(runs["date"].min()).date()
+    last = first + dt.timedelta(days=opts.days - 1)
+    dates = runs["date"].dt.date
+    runs = runs[(dates >= first) & (dates <= last)].reset_index(drop=True)
+    if runs.empty:
+        raise InputError(f"no trip runs between {first} and {last}")
+    n_corrupt = round(rows * opts.corrupt_share)
+    n_dup = n_corrupt // len(CORRUPTIONS) if n_corrupt else 0
+    n_rides = (rows - n_dup) // 2
+    n_dup = rows - 2 * n_rides
+
+    st = schedule.stop_times
+    trips = schedule.trips.set_index("trip_id")
+    t_index = {t: i for i, t in enumerate(trips.index)}
+    offsets = np.zeros(len(trips) + 1, dtype="int64")
+    st_trip = st["trip_id"].map(t_index).to_numpy()
+    order = np.argsort(st_trip, kind="stable")
+    st = st.iloc[order].reset_index(drop=True)
+    st_trip = st_trip[order]
+    np.add.at(offsets, st_trip + 1, 1)
+    offsets = np.cumsum(offsets)
+    arr_s = st["arr_s"].to_numpy(dtype="float64")
+    dep_s = st["dep_s"].to_numpy(dtype="float64")
+    dist = st["dist_km"].to_numpy(dtype="float64")
+    stop_ids = st["stop_id"].to_numpy(dtype=object)
+    run_trip = runs["trip_id"].map(t_index).to_numpy()
+    n_stops = trips["n_stops"].to_numpy()[run_trip]
+    ok = n_stops >= 2
+    day_types = np.array([day_type_of(d) for d in runs["date"].dt.date])
+    w = _hour_profile(runs["start_s"].to_numpy()) * np.array([_DAY_FACTOR[d] for d in day_types])
+    w = np.where(ok, w, 0.0)
+    p = w / w.sum()
+    run_date = runs["date"].to_numpy(dtype="datetime64[s]")
+
+    def legs_on(run: np.ndarray, board: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        n = n_stops[run]
+        if board is None:
+            board = np.floor(rng.random(len(run)) * (n - 1)).astype("int64")
+        span = n - 1 - board
+        alight = board + 1 + np.floor(rng.random(len(run)) * span).astype("int64")
+        base = offsets[run_trip[run]]
+        loop = (stop_ids[base + board] == stop_ids[base + alight]) & (alight - 1 > board)
+        alight = np.where(loop, alight - 1, alight)
+        return board, alight
+
+    n_transfer = round(n_rides * opts.transfer_share / (1 + opts.transfer_share))
+    n_first = n_rides - n_transfer
+    run1 = rng.choice(len(runs), size=n_first, p=p)
+    b1, a1 = legs_on(run1)
+    # second legs: next departure from the alighting stop, 2–60 min later, on the same date
+    pick = np.sort(
+        rng.choice(n_first, size=min(n_transfer, n_first), replace=False).astype("int64")
+        if n_first
+        else np.zeros(0, dtype="int64")
+    )
+    a_idx = offsets[run_trip[run1[pick]]] + a1[pick]
+    left = pd.DataFrame(
+        {
+            "date": run_date[run1[pick]],
+            "stop_id": stop_ids[a_idx],
+            "t": (arr_s[a_idx] + 120.0 + rng.random(len(pick)) * 600.0).astype("int64"),
+            "leg": pick,
+        }
+    ).sort_values("t", kind="stable")
+    st_pos = np.arange(len(st))
+    last_stop = np.r_[st_trip[1:] != st_trip[:-1], True]
+    deps = pd.DataFrame({"trip_i": st_trip, "seq_pos": st_pos})[~last_stop]
+    deps = deps.merge(
+        pd.DataFrame({"trip_i": run_trip, "run": np.arange(len(runs)), "date": run_date}),
+        on="trip_i",
+    )
+    deps["stop_id"] = stop_ids[deps["seq_pos"].to_numpy()]
+    deps["t"] = dep_s[deps["seq_pos"].to_numpy()].astype("int64")
+    deps = deps.sort_values("t", kind="stable")
+    joined = pd.merge_asof(
+        left,
+        deps[["date", "stop_id", "t", "run", "seq_pos"]],
+        on="t",
+        by=["date", "stop_id"],
+        direction="forward",
+        tolerance=3600,
+    ).dropna(subset=["run"])
+    run2 = joined["run"].to_numpy(dtype="int64")
+    b2 = joined["seq_pos"].to_numpy(dtype="int64") - offsets[run_trip[run2]]
+    b2, a2 = legs_on(run2, b2)
+    parent = joined["leg"].to_numpy(dtype="int64")
+    n_fill = n_transfer - len(run2)
+    run3 = rng.choice(len(runs), size=n_fill, p=p)
+    b3, a3 = legs_on(run3)
+    run_all = np.concatenate([run1, run2, run3])
+    board_all = np.concatenate([b1, b2, b3])
+    alight_all = np.concatenate([a1, a2, a3])
+    # journeys: a second leg belongs to its first leg's journey
+    journey = np.concatenate([np.arange(n_first), parent, n_first + np.arange(n_fill)])
+    jdate = run_date[run_all]
+    # cards: journeys of one date get distinct cards (a bijection of the journey's rank that day)
+    j_first = np.r_[np.ones(n_first, bool), np.zeros(len(run2), bool), np.ones(n_fill, bool)]
+    jd = pd.Series(jdate[j_first])
+    rank_first = jd.groupby(jd).cumcount().to_numpy()
+    per_day = jd.value_counts()
+    pool = max(int(per_day.max() * 1.3) if len(per_day) else 1, 1)
+    mult = 7 if math.gcd(7, pool) == 1 else 11 if math.gcd(11, pool) == 1 else 1
+    day_no = ((jd.to_numpy() - np.datetime64(str(first))) // np.timedelta64(1, "D")).astype("int64")
+    card_first = (rank_first * mult + day_no * 104729) % pool
+    card_of_journey = np.empty(n_first + n_fill, dtype="int64")
+    card_of_journey[np.r_[np.arange(n_first), n_first + np.arange(n_fill)]] = card_first
+    card = card_of_journey[journey]
+    tix = run_trip[run_all]
+    bpos = offsets[tix] + board_all
+    apos = offsets[tix] + alight_all
+    n = len(run_all)
+    bts = jdate + (dep_s[bpos] - rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
+    ats = jdate + (arr_s[apos] + rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
+    km = dist[apos] - dist[bpos]
+    fare = (150 + 10 * np.round(km)).astype("int64")
+    trip_ids = trips.index.to_numpy(dtype=object)[tix]
+    vehicle = np.char.add("V", (tix % 40 + 1).astype(str))
+    no_trip = rng.random(n) < opts.vehicle_only_share
+    trip_col = np.where(no_trip, None, trip_ids)
+    cards = card_id_of(card)
+    ts = np.concatenate([bts, ats])
+    order = np.argsort(ts, kind="stable")
+    table = pa.table(
+        {
+            "card_id": pa.array(np.concatenate([cards, cards])[order]),
+            "ts": pc.strftime(pa.array(ts[order]), "%Y-%m-%d %H:%M:%S"),
+            "event": pa.array(np.repeat(np.array(["board", "alight"]), n)[order]),
+            "stop_id": pa.array(
+                np.concatenate([stop_ids[bpos], stop_ids[apos]])[order], pa.string()
+            ),
+            "trip_id": pa.array(np.concatenate([trip_col, trip_col])[order], pa.string()),
+            "vehicle_id": pa.array(np.concatenate([vehicle, vehicle])[order]),
+            "fare_yen": pa.array(np.concatenate([np.full(n, -1), fare])[order], pa.int64()),
+        }
+    )
+    fare_col = table.column("fare_yen")
+    table = table.set_column(
+        6, "fare_yen", pc.if_else(pc.equal(fare_col, -1), pa.scalar(None, pa.int64()), fare_col)
+    )
+    if n_corrupt or n_dup:
+        table = _corrupt(table, max(0, n_corrupt - n_dup), n_dup, rng)
+    return table
+
+
+def _corrupt(table: pa.Table, n_mutate: int, n_dup: int, rng: np.random.Generator) -> pa.Table:
+    n = table.num_rows
+    kinds = [k for k in CORRUPTIONS if k != "duplicate_tap"]
+    idx = rng.choice(n, size=min(n_mutate, n), replace=False)
+    kind_of = np.full(n, -1)
+    kind_of[idx] = np.arange(len(idx)) % len(kinds)
+    cols = {name: table.column(name).combine_chunks() for name in table.column_names}
+
+    def put(col: str, kind: str, value: object) -> None:
+        mask = pa.array(kind_of == kinds.index(kind))
+        arr = cols[col]
+        cols[col] = pc.if_else(mask, pa.scalar(value, arr.type), arr)
+
+    put("card_id", "missing_card_id", None)
+    put("ts", "bad_timestamp", "2026-13-45 25:61:00")
+    put("event", "bad_event", "x")
+    put("stop_id", "unknown_stop", "ZZ999")
+    put("trip_id", "unknown_trip", "NO_SUCH_TRIP")
+    put("trip_id", "no_trip_or_vehicle", None)
+    put("vehicle_id", "no_trip_or_vehicle", None)
+    put("fare_yen", "bad_fare", -50)
+    # a boarding tap turned into an alighting one (or an alighting one repeated)
+    put("event", "alight_without_board", "alight")
+    out = pa.table(cols)
+    if n_dup:
+        dup = out.take(pa.array(np.sort(rng.choice(n, size=n_dup, replace=n_dup > n))))
+        out = pa.concat_tables([out, dup])
+        ts = out.column("ts")
+        order = pc.sort_indices(ts.fill_null(""))
+        out = out.take(order)
+    return out
+
+
+def write_taps(table: pa.Table, path: Path) -> Path:
+    """Write taps as CSV (UTF-8, header) or Parquet, by the file suffix; returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        pq.write_table(table, path)
+    else:
+        pacsv.write_csv(
+            table, path, pacsv.WriteOptions(include_header=True, quoting_style="needed")
+        )
+    return path
