@@ -231,6 +231,9 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     vm["score"] = (vm["dep_s"] - vm["b_secs"] - 86400 * vm["cc"]).abs() + (
         vm["arr_s"] - vm["a_secs"] - 86400 * vm["cc"]
     ).abs()
+    # ties (parallel trips at the same times) go to the trip listed first in the feed
+    position = pd.Series(np.arange(len(trips)), index=trips["trip_id"].to_numpy())
+    vm["score"] = vm["score"] * 1e6 + position.reindex(vm["trip_id"]).to_numpy()
     vm = vm.sort_values(["bk", "score"], kind="stable").drop_duplicates("bk").set_index("bk")
     idx = rides["bk"].isin(vm.index)
     m = vm.reindex(rides.loc[idx, "bk"])

@@ -98,7 +98,7 @@ def test_trips_routes_stops_and_translations(tiny: Path) -> None:
     assert stops.loc["S001_2", "platform_code"] == "2"
     assert stops.loc["S001_2", "zone_id"] == "S001_1"  # the poles of one name share a zone
     tr = tables["translations"]
-    assert len(tr) == 2 * (5 + 1)
+    assert len(tr) == 2 * (5 + 1 + 2)  # 5 stops, 1 route, 2 headsigns
     assert set(tr["language"]) == {"ja-Hrkt", "en"}
     kana = tr[(tr["record_id"] == "S004_1") & (tr["language"] == "ja-Hrkt")]["translation"]
     assert kana.tolist() == ["きたうらそうごうししょ"]
@@ -334,3 +334,24 @@ def test_sample_city_feed_passes_the_judge(sample: Path, tmp_path: Path) -> None
     report = validate_feed(out)
     assert report.errors == 0
     assert report.unexplained_warnings() == []
+
+
+def test_headsigns_are_translated_by_value(tiny: Path) -> None:
+    tr = build_tables(read_source(tiny))["translations"]
+    heads = tr[tr["table_name"] == "trips"]
+    assert heads[
+        ["field_name", "language", "translation", "record_id", "field_value"]
+    ].values.tolist() == [
+        ["trip_headsign", "ja-Hrkt", "きたうらそうごうししょ", "", "北浦総合支所"],
+        ["trip_headsign", "en", "Kitaura Branch Office", "", "北浦総合支所"],
+        ["trip_headsign", "ja-Hrkt", "のべおかえき", "", "延岡駅"],
+        ["trip_headsign", "en", "Nobeoka Station", "", "延岡駅"],
+    ]
+
+
+def test_reading_suggestions() -> None:
+    from transit.gtfs.readings import suggest_english, suggest_reading
+
+    assert suggest_reading("延岡駅") == "のべおかえき"
+    assert suggest_english("延岡駅") == "Nobeoka Eki"
+    assert suggest_english("市内循環（右回り）") == "Shinaijunkan (Migimawari)"

@@ -66,6 +66,14 @@ def _with_file(name: str, data: bytes) -> Callable[[Path], None]:
     return make
 
 
+def _without(name: str) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        make_source(folder)
+        (folder / name).unlink()
+
+    return make
+
+
 def _merge(wb: openpyxl.Workbook) -> None:
     wb[SHEET].merge_cells("D7:E7")
 
@@ -225,6 +233,32 @@ CASES = [
         _src(stops=[r[:5] + r[6:] for r in STOPS]),
         ("missing_column", "stops.csv", None, None),
     ),
+    Case(
+        "latitude that is not a number",
+        _src(stops=_stops_with(4, 5, "北緯32.58")),
+        ("bad_csv_value", "stops.csv", None, "E4"),
+    ),
+    Case(
+        "route defined twice",
+        _src(routes=[*ROUTES, list(ROUTES[1])]),
+        ("duplicate_route_id", "routes.csv", None, "A3"),
+    ),
+    Case(
+        "route without a name",
+        _src(routes=[ROUTES[0], [ROUTES[1][0], "", "", *ROUTES[1][3:]]]),
+        ("missing_route_name", "routes.csv", None, "A2"),
+    ),
+    Case(
+        "feed ends before it starts",
+        _src(feed_toml=FEED_TOML.replace("end_date = 2027-03-31", "end_date = 2026-03-31")),
+        ("bad_feed_dates", "feed.toml", None, None),
+    ),
+    Case(
+        "unknown day in a day type",
+        _src(feed_toml=FEED_TOML.replace('days = ["sat", "sun"]', 'days = ["sat", "日"]')),
+        ("unknown_day_type_day", "feed.toml", None, None),
+    ),
+    Case("stops.csv missing", _without("stops.csv"), ("missing_file", "stops.csv", None, None)),
 ]
 
 
@@ -334,4 +368,17 @@ def test_cli_report_lists_every_notice(tmp_path: Path) -> None:
     assert [(n["code"], n["severity"], n["cell"]) for n in data["notices"]] == [
         ("bad_time_cell", "ERROR", "D8"),
         ("time_rollover", "INFO", "D6"),
+    ]
+
+
+def test_stop_far_from_the_others_is_a_warning(tmp_path: Path) -> None:
+    stops = [
+        *STOPS,
+        ["S009_1", "宮崎駅", "みやざきえき", "Miyazaki Station", "31.9154", "131.4322", ""],
+    ]
+    folder = make_source(tmp_path / "src", stops=stops)
+    notices = [n for n in check_source(read_source(folder)) if n.severity is Severity.WARNING]
+    assert [str(n) for n in notices] == [
+        "WARNING stop_far_from_others: stops.csv, cell A7, row 7: stop 'S009_1' (宮崎駅) is 78 km "
+        "from the other stops"
     ]

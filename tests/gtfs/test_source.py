@@ -8,13 +8,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.gtfs.factory import FEED_TOML, OUTBOUND, make_source
+from tests.gtfs.factory import FARES, FEED_TOML, OUTBOUND, STOPS, make_source
 from transit.errors import ConfigError, DataNotFoundError, InputError, InputErrors
 from transit.gtfs.build import build_tables
+from transit.gtfs.check import check_source
 from transit.gtfs.profiles import MURORAN, TRANSIT, get_profile, profile_from_mapping
 from transit.gtfs.source import read_source
 from transit.gtfs.timetable import day_type_of_file
 from transit.gtfs.workbook import cell_name, column_letter, parse_cell_name, read_workbook
+from transit.notices import Severity
 
 
 def test_cell_names() -> None:
@@ -126,7 +128,10 @@ def test_a_parent_station_is_never_picked_for_a_name(tmp_path: Path) -> None:
         ["S004_1", "北浦総合支所", "きたうらそうごうししょ", "Kitaura", "32.7130", "131.8120", ""],
     ]
     rows = [[r[0], None, *r[2:]] if r and r[0] == "延岡駅" else list(r) for r in OUTBOUND]
-    source = read_source(make_source(tmp_path / "src", stops=stops, sheets={"R1_平日": rows}))
+    fares = [list(r) for r in FARES]
+    fares[2][0] = "市役所前（本庁）"
+    folder = make_source(tmp_path / "src", stops=stops, sheets={"R1_平日": rows}, fares=fares)
+    source = read_source(folder)
     assert [n.code for n in source.notices] == []
     assert {t.stops[0].stop_id for t in source.trips} == {"S001_1"}
     stops_table = build_tables(source)["stops"].set_index("stop_id")
@@ -136,3 +141,41 @@ def test_a_parent_station_is_never_picked_for_a_name(tmp_path: Path) -> None:
         "",
     ]
     assert stops_table.loc["S001_1", ["location_type", "parent_station"]].tolist() == ["0", "S000"]
+
+
+def test_names_match_after_nfkc_but_the_feed_keeps_the_master_name(tmp_path: Path) -> None:
+    stops = [list(r) for r in STOPS]
+    stops[3][1] = "市役所前（本庁）"  # full-width parentheses in the master
+    rows = [list(r) for r in OUTBOUND]
+    rows[7][0] = "市役所前(本庁)"  # half-width in the sheet
+    rows[6][1] = "S002_1"  # a stop_id whose name differs from the row's name
+    fares = [list(r) for r in FARES]
+    fares[2][0] = "市役所前（本庁）"
+    folder = make_source(tmp_path / "src", stops=stops, sheets={"R1_平日": rows}, fares=fares)
+    source = read_source(folder)
+    notices = check_source(source)
+    assert [(n.code, n.location.cell) for n in notices if n.severity > Severity.INFO] == [
+        ("stop_name_mismatch", "A7"),
+    ]
+    assert [(n.code, n.message) for n in notices if n.code == "unused_stop"] == [
+        ("unused_stop", "stop 'S001_1' (延岡駅) has no trip"),
+        ("unused_stop", "stop 'S001_2' (延岡駅) has no trip"),
+    ]
+    names = build_tables(source)["stops"].set_index("stop_id")["stop_name"]
+    assert names["S002_1"] == "市役所前（本庁）"
+
+
+@pytest.mark.parametrize(
+    ("layout", "sheet", "day_type"),
+    [
+        ('day_type_from = "sheet_name"', "R1_北浦行_土日祝", "土日祝"),
+        ('day_type_from = "profile"\nday_type = "土日祝"', "R1", "土日祝"),
+        ('day_type_from = "cell"', "R1_北浦行_土日祝", "平日"),
+    ],
+)
+def test_day_type_from_sheet_name_profile_or_cell(
+    tmp_path: Path, layout: str, sheet: str, day_type: str
+) -> None:
+    toml = FEED_TOML + f'\n[layout]\nprofile = "transit"\n{layout}\n'
+    source = read_source(make_source(tmp_path / "src", feed_toml=toml, sheets={sheet: OUTBOUND}))
+    assert {t.day_type for t in source.trips} == {day_type}

@@ -190,3 +190,49 @@ def test_sample_kitaura_day(sample: Path, tmp_path: Path) -> None:
     kpis = json.loads(paths[0].read_text("utf-8"))
     assert kpis["served"] + kpis["rejected"] == kpis["requests"]
     assert len(pd.read_csv(paths[1])) == kpis["requests"]
+
+
+def test_hub_departures_from_a_gtfs_folder(tmp_path: Path) -> None:
+    """Weekday departures from stops within 300 m of a hub; a trip's last stop is no departure."""
+    from transit.routing.hubs import hub_departures, next_departures
+
+    files = {
+        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\nH1,Hub,32.7000,131.8000\nH2,Hub 2,32.7010,131.8000\nF,Far,32.7200,131.8000\n",
+        "trips.txt": "route_id,service_id,trip_id\nr,wk,t1\nr,wk,t2\nr,we,t3\n",
+        "stop_times.txt": (
+            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+            "t1,08:00:00,08:01:00,H1,1\nt1,08:20:00,08:20:00,F,2\n"
+            "t2,25:00:00,25:00:00,F,1\nt2,25:10:00,,H2,2\n"  # hub is t2's last stop
+            "t3,09:00:00,09:00:00,H2,1\nt3,09:20:00,09:20:00,F,2\n"
+        ),
+        "calendar.txt": (
+            "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+            "wk,1,1,1,1,1,0,0,20260401,20270331\nwe,0,0,0,0,0,1,1,20260401,20270331\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    hubs = pd.DataFrame({"place_id": ["HUB", "NONE"], "lon": [131.8, 131.9], "lat": [32.7, 32.7]})
+    deps = hub_departures(tmp_path, hubs)
+    assert deps == {"HUB": (8 * H + 60,), "NONE": ()}
+    # only buses that go on to stop F count / none reach stop H1 after the hub
+    assert hub_departures(tmp_path, hubs, toward=["F"])["HUB"] == (8 * H + 60,)
+    assert hub_departures(tmp_path, hubs, toward=["H1"])["HUB"] == ()
+    assert next_departures([10.0, 20.0, 30.0], 20.0) == (20.0, 30.0)
+    assert next_departures([10.0, 20.0, 30.0], 30.5) == (None, None)
+
+
+def test_map_of_a_day_has_requests_tracks_and_synthetic_label() -> None:
+    """The map shows each request, an animated track per used vehicle, and labels fake data."""
+    from transit.routing.drt_map import map_simulation
+
+    graph = _line()
+    graph.graph["transit_synthetic"] = True
+    reqs = [_req("A", 1, 3, "08:10"), _req("B", 2, 4, "08:30"), _req("C", 4, 4, "09:59")]
+    res = simulate(_scenario(reqs, graph=graph, vehicles=2), seed=1)
+    html = map_simulation(res, graph, title="テスト地区").get_root().render()
+    assert "テスト地区（道路網・需要は架空のサンプル）" in html
+    assert html.count('"times"') == 1  # one vehicle drove; the idle one has no track
+    assert html.count("予約 A（事前予約）") == 1 and html.count("お断り（空き車両なし）") == 1
+    assert json.dumps("予約（対応）")[1:-1] in html  # layer names are JSON-escaped
+    assert "timeDimension" in html

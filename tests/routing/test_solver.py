@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from transit.errors import WorkError
 from transit.routing.checker import check
@@ -132,3 +134,101 @@ def test_committed_prefix_is_kept() -> None:
     assert check(problem, solution) == []
     assert solution.route("v1").visits[0] == Visit("r2", PICKUP)
     assert solution.cost == 10.0
+
+
+@pytest.mark.external
+def test_drt_bench_cli_writes_results(external: Path, tmp_path: Path) -> None:
+    """`transit drt bench cordeau` writes one checked row per instance and a summary."""
+    import json
+
+    from transit.cli import main
+
+    out = tmp_path / "results.json"
+    code = main(
+        [
+            "drt",
+            "bench",
+            "cordeau",
+            "--instances",
+            "a2-16",
+            "--time-limit",
+            "1",
+            "--workers",
+            "1",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    doc = json.loads(out.read_text("utf-8"))
+    (row,) = doc["instances"]
+    assert row["instance"] == "a2-16"
+    assert row["feasible"] is True
+    assert (row["served"], row["requests"], row["bks"], row["bks_verified"]) == (
+        16,
+        16,
+        294.25,
+        True,
+    )
+    assert sorted(n for route in row["routes"] for n in route) == list(range(1, 33))
+    assert row["gap_pct"] <= 1.0
+    assert doc["summary"]["n"] == 1
+    assert doc["summary"]["all_feasible"] is True
+    assert (
+        main(
+            ["drt", "bench", "cordeau", "--instances", "zz-1", "--time-limit", "1", "-o", str(out)]
+        )
+        == 2
+    )
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    n_requests=st.integers(1, 6),
+    n_vehicles=st.integers(1, 3),
+    penalty=st.sampled_from([None, 5000.0]),
+)
+def test_every_returned_plan_passes_the_checker(
+    seed: int, n_requests: int, n_vehicles: int, penalty: float | None
+) -> None:
+    """Random city-scale problems in seconds (on-board riders, shifts): any plan returned is feasible."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 3000, (12, 2))
+    tt = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1)) / 8.0
+    requests = []
+    for i in range(n_requests):
+        p, d = (int(x) for x in rng.choice(12, 2, replace=False))
+        e = float(rng.uniform(0, 3000))
+        requests.append(
+            Request(
+                f"r{i}",
+                p,
+                d,
+                pickup_window=(e, e + 900),
+                delivery_window=(0.0, e + 3600),
+                pickup_service=30.0,
+                delivery_service=30.0,
+                max_ride=float(tt[p, d]) * 1.5 + 600,
+            )
+        )
+    requests.append(Request("aboard", 3, 7, max_ride=float(tt[3, 7]) + 1200, picked_up_at=0.0))
+    vehicles = [
+        Vehicle(
+            f"v{k}",
+            capacity=3,
+            start=int(rng.integers(12)),
+            end=0,
+            shift=(100.0, 20000.0),
+            onboard=("aboard",) if k == 0 else (),
+        )
+        for k in range(n_vehicles)
+    ]
+    problem = Problem(tt, requests=tuple(requests), vehicles=tuple(vehicles), penalty=penalty)
+    try:
+        solution = solve(problem, time_limit=0.3, seed=seed)
+    except WorkError:
+        assert penalty is None
+        return
+    assert check(problem, solution) == []
+    assert solution.route("v0").visits.count(Visit("aboard", DELIVERY)) == 1

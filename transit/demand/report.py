@@ -163,16 +163,22 @@ def compute_report_tables(store: Path, *, options: ReportOptions | None = None) 
     )
 
 
+def _rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """Floats rounded for publication (km, hours, ratios: 3 decimals)."""
+    floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
+    return df.round(dict.fromkeys(floats, digits))
+
+
 def published_tables(tables: ReportTables, *, k: int) -> dict[str, pd.DataFrame]:
     """The tables as published (small cells suppressed), keyed by file stem."""
 
     def kpi(df: pd.DataFrame) -> pd.DataFrame:
         cols = [c for c in _RIDER_COLS if c in df.columns]
-        return suppress(df, cols, basis="boardings", k=k)
+        return suppress(_rounded(df), cols, basis="boardings", k=k)
 
     stops = suppress(tables.stops, ["boardings", "fare_yen"], basis="boardings", k=k)
     stops = suppress(stops, ["alightings"], basis="alightings", k=k)
-    prof = suppress(tables.profile, ["boardings"], basis="boardings", k=k)
+    prof = suppress(_rounded(tables.profile), ["boardings"], basis="boardings", k=k)
     prof = suppress(prof, ["alightings"], basis="alightings", k=k)
     prof = suppress(
         prof, ["mean_load", "max_load", "pax_km", "load_total"], basis="load_total", k=k

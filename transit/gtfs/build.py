@@ -8,6 +8,7 @@ appearance), fares ``fare_{yen}``. The same source gives the same tables, and th
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,10 +20,10 @@ from transit.gtfs.calendar import build_calendar
 from transit.gtfs.check import name_zones, route_fares
 from transit.gtfs.fares import build_fare_tables
 from transit.gtfs.feedio import write_feed
-from transit.gtfs.model import Source, Stop, Trip
+from transit.gtfs.model import FeedConfig, Source, Stop, Trip
 from transit.gtfs.readings import suggest_english, suggest_reading
 from transit.gtfs.shapes import Point, RoadNetwork, build_shapes
-from transit.gtfs.times import format_time
+from transit.gtfs.times import format_time, normalize_text
 from transit.gtfs.workbook import column_number
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,18 @@ class BuiltTrip:
     trip: Trip
 
 
-def _frame(rows: list[dict[str, str]], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [[r.get(c, "") for c in columns] for r in rows], columns=columns, dtype=object
-    )
+def _frame(rows: list[dict[str, str]], columns: list[str] | None = None) -> pd.DataFrame:
+    """A table of text from row dicts; columns from ``columns`` or the first row's keys."""
+    cols = columns if columns is not None else (list(rows[0]) if rows else [])
+    return pd.DataFrame([[r.get(c, "") for c in cols] for r in rows], columns=cols, dtype=object)
+
+
+def _ymd(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _degrees(value: float | None) -> str:
+    return "" if value is None else f"{value:.7f}".rstrip("0").rstrip(".")
 
 
 def _trip_order(trip: Trip) -> tuple[object, ...]:
@@ -124,12 +133,214 @@ def _stop_times(built: list[BuiltTrip]) -> pd.DataFrame:
     return pd.DataFrame(cols, dtype=object)
 
 
-def _kana(stop_or_name: str, given: str) -> str:
-    return given or suggest_reading(stop_or_name)
+def _translation(
+    table: str,
+    field_name: str,
+    record_id: str,
+    name: str,
+    kana: str,
+    en: str,
+    *,
+    by_value: bool = False,
+) -> list[dict[str, str]]:
+    """``ja-Hrkt`` and ``en`` rows of one name (missing ones suggested by the kana converter).
+
+    Rows point at their record by ``record_id``, or with ``by_value`` by ``field_value`` (every
+    record whose field has this value, e.g. one headsign used by many trips).
+    """
+    return [
+        {
+            "table_name": table,
+            "field_name": field_name,
+            "language": lang,
+            "translation": text,
+            "record_id": "" if by_value else record_id,
+            "field_value": name if by_value else "",
+        }
+        for lang, text in (
+            ("ja-Hrkt", kana or suggest_reading(name)),
+            ("en", en or suggest_english(name)),
+        )
+    ]
 
 
-def _english(name: str, given: str) -> str:
-    return given or suggest_english(name)
+def _agency_tables(config: FeedConfig) -> Tables:
+    agency = config.agency
+    tables = {
+        "agency": _frame(
+            [
+                {
+                    "agency_id": agency.id,
+                    "agency_name": agency.name,
+                    "agency_url": agency.url,
+                    "agency_timezone": agency.timezone,
+                    "agency_lang": agency.lang,
+                    "agency_phone": agency.phone,
+                    "agency_fare_url": agency.fare_url,
+                    "agency_email": agency.email,
+                }
+            ]
+        )
+    }
+    if config.agency_jp is not None:
+        jp = config.agency_jp
+        tables["agency_jp"] = _frame(
+            [
+                {
+                    "agency_id": agency.id,
+                    "agency_official_name": jp.official_name,
+                    "agency_zip_number": jp.zip_number,
+                    "agency_address": jp.address,
+                    "agency_president_pos": jp.president_pos,
+                    "agency_president_name": jp.president_name,
+                }
+            ]
+        )
+    return tables
+
+
+def _stops_table(
+    source: Source, used: set[str], stop_by_id: dict[str, Stop]
+) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Served poles and their parent stations, with their name translations."""
+    parents = {stop_by_id[s].parent_station for s in used if stop_by_id[s].parent_station}
+    by_pole = source.profile.fare_key == "stop_id"
+    rows: list[dict[str, str]] = []
+    translations: list[dict[str, str]] = []
+    for sid in sorted((used | parents) & set(stop_by_id)):
+        s = stop_by_id[sid]
+        rows.append(
+            {
+                "stop_id": sid,
+                "stop_name": s.name,
+                "stop_lat": _degrees(s.lat),
+                "stop_lon": _degrees(s.lon),
+                "zone_id": (s.zone_id or sid) if by_pole and sid in used else s.zone_id,
+                "location_type": "1" if sid in parents else "0",
+                "parent_station": s.parent_station,
+                "platform_code": s.platform_code,
+            }
+        )
+        translations += _translation("stops", "stop_name", sid, s.name, s.name_kana, s.name_en)
+    return _frame(rows, list(STOP_COLUMNS)), translations
+
+
+STOP_COLUMNS = (
+    "stop_id",
+    "stop_name",
+    "stop_lat",
+    "stop_lon",
+    "zone_id",
+    "location_type",
+    "parent_station",
+    "platform_code",
+)
+
+
+def _routes_table(source: Source, used: set[str]) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Routes with trips, with translations of their Japanese names."""
+    rows: list[dict[str, str]] = []
+    translations: list[dict[str, str]] = []
+    for r in source.routes:
+        if r.route_id not in used:
+            continue
+        rows.append(
+            {
+                "route_id": r.route_id,
+                "agency_id": source.config.agency.id,
+                "route_short_name": r.short_name,
+                "route_long_name": r.long_name,
+                "route_type": r.route_type,
+                "route_color": r.color,
+                "route_text_color": r.text_color,
+            }
+        )
+        if r.long_name:
+            translations += _translation(
+                "routes",
+                "route_long_name",
+                r.route_id,
+                r.long_name,
+                r.long_name_kana,
+                r.long_name_en,
+            )
+        if r.short_name and not r.short_name.isascii():
+            translations += _translation(
+                "routes", "route_short_name", r.route_id, r.short_name, "", ""
+            )
+    return _frame(rows), translations
+
+
+def _trips_tables(
+    source: Source, built: list[BuiltTrip], stop_by_id: dict[str, Stop]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[Point]]]:
+    """``trips``, ``pattern_jp`` and the stop positions of every pattern (for shapes)."""
+    rows: list[dict[str, str]] = []
+    patterns: dict[str, dict[str, str]] = {}
+    points: dict[str, list[Point]] = {}
+    for b in built:
+        stops = [ts for ts in b.trip.stops if ts.stop_id]
+        rows.append(
+            {
+                "route_id": b.trip.route_id,
+                "service_id": b.service_id,
+                "trip_id": b.trip_id,
+                "trip_headsign": b.trip.headsign or stop_by_id[stops[-1].stop_id].name,
+                "direction_id": b.trip.direction_id,
+                "shape_id": b.pattern_id,
+                "jp_pattern_id": b.pattern_id,
+            }
+        )
+        if b.pattern_id in patterns:
+            continue
+        parts = b.trip.pattern_name.split("-")
+        patterns[b.pattern_id] = {
+            "jp_pattern_id": b.pattern_id,
+            "route_update_date": _ymd(source.config.feed.start_date),
+            "origin_stop": stop_by_id[stops[0].stop_id].name,
+            "via_stop": "・".join(parts[1:-1]) if len(parts) > 2 else "",
+            "destination_stop": stop_by_id[stops[-1].stop_id].name,
+        }
+        poles = [stop_by_id[ts.stop_id] for ts in stops]
+        points[b.pattern_id] = [
+            (p.lat, p.lon) for p in poles if p.lat is not None and p.lon is not None
+        ]
+    pattern_jp = _frame([patterns[k] for k in sorted(patterns)])
+    return _frame(rows), pattern_jp, points
+
+
+def _headsign_translations(trips: pd.DataFrame, stops: tuple[Stop, ...]) -> list[dict[str, str]]:
+    """Translations of every distinct headsign (a stop's reading and English name when the
+    headsign is a stop name, else suggestions), by ``field_value``."""
+    known: dict[str, tuple[str, str]] = {}
+    for s in stops:
+        if s.name_kana or s.name_en:
+            known.setdefault(normalize_text(s.name), (s.name_kana, s.name_en))
+    out: list[dict[str, str]] = []
+    for headsign in sorted(set(trips["trip_headsign"]) if len(trips) else set()):
+        if not headsign or headsign.isascii():
+            continue
+        kana, en = known.get(normalize_text(headsign), ("", ""))
+        out += _translation("trips", "trip_headsign", "", headsign, kana, en, by_value=True)
+    return out
+
+
+def _feed_info(config: FeedConfig) -> pd.DataFrame:
+    feed = config.feed
+    return _frame(
+        [
+            {
+                "feed_publisher_name": feed.publisher_name,
+                "feed_publisher_url": feed.publisher_url,
+                "feed_lang": feed.lang,
+                "feed_start_date": _ymd(feed.start_date),
+                "feed_end_date": _ymd(feed.end_date),
+                "feed_version": feed.version,
+                "feed_contact_email": feed.contact_email,
+                "feed_contact_url": "" if feed.contact_email else feed.publisher_url,
+            }
+        ]
+    )
 
 
 def build_tables(source: Source, *, network: RoadNetwork | None = None) -> Tables:
@@ -144,257 +355,49 @@ def build_tables(source: Source, *, network: RoadNetwork | None = None) -> Table
     dict of str to DataFrame
         agency, agency_jp (when configured), routes, stops (served poles and their parents,
         with platform_code and zone_id), trips (headsign, direction_id, shape_id, jp_pattern_id),
-        pattern_jp (origin, via and destination stop names of each pattern),
-        stop_times, calendar, calendar_dates, fare_attributes, fare_rules (when fare tables
-        apply), feed_info, translations (ja-Hrkt and en of every stop and route name), shapes.
+        pattern_jp (origin, via and destination stop names of each pattern), stop_times,
+        calendar, calendar_dates, fare_attributes, fare_rules (when fare tables apply),
+        feed_info, translations (ja-Hrkt and en of every stop and route name and of every
+        headsign), shapes.
         Every column is text.
     """
     cfg = source.config
-    agency = cfg.agency
-    tables: Tables = {}
-    tables["agency"] = _frame(
-        [
-            {
-                "agency_id": agency.id,
-                "agency_name": agency.name,
-                "agency_url": agency.url,
-                "agency_timezone": agency.timezone,
-                "agency_lang": agency.lang,
-                "agency_phone": agency.phone,
-                "agency_fare_url": agency.fare_url,
-                "agency_email": agency.email,
-            }
-        ],
-        [
-            "agency_id",
-            "agency_name",
-            "agency_url",
-            "agency_timezone",
-            "agency_lang",
-            "agency_phone",
-            "agency_fare_url",
-            "agency_email",
-        ],
-    )
-    if cfg.agency_jp is not None:
-        jp = cfg.agency_jp
-        tables["agency_jp"] = _frame(
-            [
-                {
-                    "agency_id": agency.id,
-                    "agency_official_name": jp.official_name,
-                    "agency_zip_number": jp.zip_number,
-                    "agency_address": jp.address,
-                    "agency_president_pos": jp.president_pos,
-                    "agency_president_name": jp.president_name,
-                }
-            ],
-            [
-                "agency_id",
-                "agency_official_name",
-                "agency_zip_number",
-                "agency_address",
-                "agency_president_pos",
-                "agency_president_name",
-            ],
-        )
+    tables = _agency_tables(cfg)
     built = assign_trip_ids(source)
     used_routes = {b.trip.route_id for b in built}
     used_stops = {ts.stop_id for b in built for ts in b.trip.stops if ts.stop_id}
     stop_by_id: dict[str, Stop] = {}
     for s in source.stops:
         stop_by_id.setdefault(s.stop_id, s)
-    parents = {stop_by_id[s].parent_station for s in used_stops if stop_by_id[s].parent_station}
-    keep = sorted((used_stops | parents) & set(stop_by_id))
-    translations: list[dict[str, str]] = []
-    stop_rows = []
-    for sid in keep:
-        s = stop_by_id[sid]
-        stop_rows.append(
-            {
-                "stop_id": s.stop_id,
-                "stop_name": s.name,
-                "stop_lat": "" if s.lat is None else f"{s.lat:.7f}".rstrip("0").rstrip("."),
-                "stop_lon": "" if s.lon is None else f"{s.lon:.7f}".rstrip("0").rstrip("."),
-                "zone_id": (s.zone_id or sid)
-                if sid in used_stops and source.profile.fare_key == "stop_id"
-                else s.zone_id,
-                "location_type": "1" if sid in parents else "0",
-                "parent_station": s.parent_station,
-                "platform_code": s.platform_code,
-            }
-        )
-        for lang, text in (
-            ("ja-Hrkt", _kana(s.name, s.name_kana)),
-            ("en", _english(s.name, s.name_en)),
-        ):
-            translations.append(
-                {
-                    "table_name": "stops",
-                    "field_name": "stop_name",
-                    "language": lang,
-                    "translation": text,
-                    "record_id": sid,
-                }
-            )
-    stop_cols = [
-        "stop_id",
-        "stop_name",
-        "stop_lat",
-        "stop_lon",
-        "zone_id",
-        "location_type",
-        "parent_station",
-        "platform_code",
-    ]
-    tables["stops"] = _frame(stop_rows, stop_cols)
-    route_rows = []
-    for r in source.routes:
-        if r.route_id not in used_routes:
-            continue
-        route_rows.append(
-            {
-                "route_id": r.route_id,
-                "agency_id": agency.id,
-                "route_short_name": r.short_name,
-                "route_long_name": r.long_name,
-                "route_type": r.route_type,
-                "route_color": r.color,
-                "route_text_color": r.text_color,
-            }
-        )
-        for field_name, text in (
-            ("route_long_name", r.long_name),
-            ("route_short_name", r.short_name),
-        ):
-            if not text or (field_name == "route_short_name" and text.isascii()):
-                continue
-            given_kana = r.long_name_kana if field_name == "route_long_name" else ""
-            given_en = r.long_name_en if field_name == "route_long_name" else ""
-            for lang, tr in (
-                ("ja-Hrkt", _kana(text, given_kana)),
-                ("en", _english(text, given_en)),
-            ):
-                translations.append(
-                    {
-                        "table_name": "routes",
-                        "field_name": field_name,
-                        "language": lang,
-                        "translation": tr,
-                        "record_id": r.route_id,
-                    }
-                )
-    tables["routes"] = _frame(
-        route_rows,
-        [
-            "route_id",
-            "agency_id",
-            "route_short_name",
-            "route_long_name",
-            "route_type",
-            "route_color",
-            "route_text_color",
-        ],
-    )
-    pattern_points: dict[str, list[Point]] = {}
-    patterns: dict[str, dict[str, str]] = {}
-    trip_rows = []
-    for b in built:
-        stops = [ts for ts in b.trip.stops if ts.stop_id]
-        headsign = b.trip.headsign or stops[-1].name
-        trip_rows.append(
-            {
-                "route_id": b.trip.route_id,
-                "service_id": b.service_id,
-                "trip_id": b.trip_id,
-                "trip_headsign": headsign,
-                "direction_id": b.trip.direction_id,
-                "shape_id": b.pattern_id,
-                "jp_pattern_id": b.pattern_id,
-            }
-        )
-        if b.pattern_id not in patterns:
-            parts = b.trip.pattern_name.split("-")
-            patterns[b.pattern_id] = {
-                "jp_pattern_id": b.pattern_id,
-                "route_update_date": cfg.feed.start_date.strftime("%Y%m%d"),
-                "origin_stop": stops[0].name,
-                "via_stop": "・".join(parts[1:-1]) if len(parts) > 2 else "",
-                "destination_stop": stops[-1].name,
-            }
-        if b.pattern_id not in pattern_points:
-            pts = [stop_by_id[ts.stop_id] for ts in stops]
-            pattern_points[b.pattern_id] = [
-                (p.lat, p.lon) for p in pts if p.lat is not None and p.lon is not None
-            ]
-    tables["trips"] = _frame(
-        trip_rows,
-        [
-            "route_id",
-            "service_id",
-            "trip_id",
-            "trip_headsign",
-            "direction_id",
-            "shape_id",
-            "jp_pattern_id",
-        ],
-    )
-    tables["pattern_jp"] = _frame(
-        [patterns[k] for k in sorted(patterns)],
-        ["jp_pattern_id", "route_update_date", "origin_stop", "via_stop", "destination_stop"],
-    )
+    tables["stops"], stop_names = _stops_table(source, used_stops, stop_by_id)
+    tables["routes"], route_names = _routes_table(source, used_routes)
+    tables["trips"], tables["pattern_jp"], points = _trips_tables(source, built, stop_by_id)
     tables["stop_times"] = _stop_times(built)
-    used_day_types = {
-        name: dt
-        for name, dt in cfg.day_types.items()
-        if dt.service_id in {b.service_id for b in built}
-    }
-    calendar, calendar_dates = build_calendar(
-        used_day_types, start=cfg.feed.start_date, end=cfg.feed.end_date
+    services = {b.service_id for b in built}
+    tables["calendar"], tables["calendar_dates"] = build_calendar(
+        {k: v for k, v in cfg.day_types.items() if v.service_id in services},
+        start=cfg.feed.start_date,
+        end=cfg.feed.end_date,
     )
-    tables["calendar"] = calendar
-    tables["calendar_dates"] = calendar_dates
-    fare_rows, _ = route_fares(source, fare_key=source.profile.fare_key)
-    fare_rows = [r for r in fare_rows if r[0] in used_routes]
+    fare_rows = [
+        r for r in route_fares(source, fare_key=source.profile.fare_key)[0] if r[0] in used_routes
+    ]
     if fare_rows:
-        attributes, rules = build_fare_tables(fare_rows, settings=cfg.fares, agency_id=agency.id)
-        tables["fare_attributes"] = attributes
-        tables["fare_rules"] = rules
+        tables["fare_attributes"], tables["fare_rules"] = build_fare_tables(
+            fare_rows, settings=cfg.fares, agency_id=cfg.agency.id
+        )
         if source.profile.fare_key == "zone":
             zones = {z for _, o, d, _ in fare_rows for z in (o, d)}
             tables["stops"] = _fill_zones(tables["stops"], source.stops, zones)
-    feed = cfg.feed
-    tables["feed_info"] = _frame(
-        [
-            {
-                "feed_publisher_name": feed.publisher_name,
-                "feed_publisher_url": feed.publisher_url,
-                "feed_lang": feed.lang,
-                "feed_start_date": feed.start_date.strftime("%Y%m%d"),
-                "feed_end_date": feed.end_date.strftime("%Y%m%d"),
-                "feed_version": feed.version,
-                "feed_contact_email": feed.contact_email,
-                "feed_contact_url": "" if feed.contact_email else feed.publisher_url,
-            }
-        ],
-        [
-            "feed_publisher_name",
-            "feed_publisher_url",
-            "feed_lang",
-            "feed_start_date",
-            "feed_end_date",
-            "feed_version",
-            "feed_contact_email",
-            "feed_contact_url",
-        ],
-    )
-    tables["translations"] = _frame(
-        translations, ["table_name", "field_name", "language", "translation", "record_id"]
-    )
+    tables["feed_info"] = _feed_info(cfg)
+    headsigns = _headsign_translations(tables["trips"], source.stops)
+    tables["translations"] = _frame(stop_names + route_names + headsigns)
     tables["shapes"] = build_shapes(
-        {k: v for k, v in pattern_points.items() if len(v) >= 2}, network=network
+        {k: v for k, v in points.items() if len(v) >= 2}, network=network
     )
-    log.info("built %d trips, %d stops, %d routes", len(built), len(keep), len(route_rows))
+    log.info(
+        "built %d trips, %d stops, %d routes", len(built), len(tables["stops"]), len(used_routes)
+    )
     return tables
 
 
@@ -402,7 +405,12 @@ def _fill_zones(stops: pd.DataFrame, master: tuple[Stop, ...], zones: set[str]) 
     by_name = name_zones(master)
     out = stops.copy()
     out["zone_id"] = [
-        z or (by_name.get(name, "") if by_name.get(name, "") in zones else "")
+        z
+        or (
+            by_name.get(normalize_text(name), "")
+            if by_name.get(normalize_text(name), "") in zones
+            else ""
+        )
         for z, name in zip(out["zone_id"], out["stop_name"], strict=True)
     ]
     out.loc[out["location_type"] == "1", "zone_id"] = ""

@@ -18,7 +18,7 @@ from transit.gtfs.codes import notice
 from transit.gtfs.fares import route_fare_pairs
 from transit.gtfs.model import WEEKDAYS, Source, Stop, Trip
 from transit.gtfs.readings import suggest_english, suggest_reading
-from transit.gtfs.times import format_hmm
+from transit.gtfs.times import format_hmm, normalize_text
 from transit.notices import Notice
 
 Rule = Callable[[Source], Iterable[Notice]]
@@ -113,6 +113,8 @@ def check_stop_positions(source: Source) -> Iterator[Notice]:
     area = source.config.checks.service_area
     placed: list[Stop] = []
     for stop in source.stops:
+        if stop.bad_coordinates:
+            continue
         if stop.lat is None or stop.lon is None:
             yield notice(
                 "missing_stop_coordinates",
@@ -313,10 +315,10 @@ def zone_of(stop: Stop) -> str:
 
 
 def name_zones(stops: Iterable[Stop]) -> dict[str, str]:
-    """Zone of each stop name: the given zone_id of its poles, else the smallest stop_id of the name."""
+    """Zone of each (NFKC) stop name: a zone_id given to its poles, else its smallest stop_id."""
     groups: dict[str, list[Stop]] = defaultdict(list)
     for s in stops:
-        groups[s.name].append(s)
+        groups[normalize_text(s.name)].append(s)
     out: dict[str, str] = {}
     for name, poles in groups.items():
         given = sorted(p.zone_id for p in poles if p.zone_id)
@@ -337,7 +339,9 @@ def route_fares(
     for trip in source.trips:
         for ts in trip.stops:
             if ts.stop_id:
-                served[trip.route_id].add(ts.stop_id if by_key else stop_by_id[ts.stop_id].name)
+                served[trip.route_id].add(
+                    ts.stop_id if by_key else normalize_text(stop_by_id[ts.stop_id].name)
+                )
     rows: list[tuple[str, str, str, int]] = []
     notices: list[Notice] = []
     for route in source.routes:

@@ -113,6 +113,8 @@ class Stop:
     zone_id: str = ""
     location_type: str = ""
     location: Location = field(default_factory=Location, compare=False)
+    bad_coordinates: bool = field(default=False, compare=False)
+    """A coordinate cell held something that is not a number (already reported)."""
 
 
 @dataclass(frozen=True)

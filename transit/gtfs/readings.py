@@ -7,6 +7,7 @@ and copy into the stop or route master.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -32,4 +33,5 @@ def suggest_english(name: str) -> str:
     """A Hepburn romanization of ``name`` in title case (``"延岡駅" -> "Nobeoka Eki"``)."""
     words = [r.strip() for _, r in _convert(name) if r.strip()]
     text = " ".join(words)
-    return " ".join(w[:1].upper() + w[1:] for w in text.split())
+    text = " ".join(w[:1].upper() + w[1:] for w in text.split())
+    return re.sub(r"([(\[]) ", r"\1", re.sub(r" ([)\],.])", r"\1", text))

@@ -102,6 +102,7 @@ def read_stops_csv(path: Path) -> tuple[list[Stop], list[Notice]]:
             )
 
         coords: list[float | None] = []
+        bad = False
         for name in ("stop_lat", "stop_lon"):
             text = normalize_text(get(name))
             if not text:
@@ -114,6 +115,7 @@ def read_stops_csv(path: Path) -> tuple[list[Stop], list[Notice]]:
                     notice("bad_csv_value", f"{name} {text!r} is not a number", loc(name))
                 )
                 coords.append(None)
+                bad = True
         sid = get("stop_id")
         if not _is_ascii(sid) or not sid:
             notices.append(
@@ -126,7 +128,7 @@ def read_stops_csv(path: Path) -> tuple[list[Stop], list[Notice]]:
         stops.append(
             Stop(
                 stop_id=sid,
-                name=normalize_text(get("stop_name")),
+                name=get("stop_name"),
                 name_kana=get("stop_name_kana"),
                 name_en=get("stop_name_en"),
                 lat=coords[0],
@@ -135,6 +137,7 @@ def read_stops_csv(path: Path) -> tuple[list[Stop], list[Notice]]:
                 parent_station=get("parent_station"),
                 zone_id=get("zone_id"),
                 location_type=get("location_type"),
+                bad_coordinates=bad,
                 location=Location(
                     file=path.name, cell=cell_name(line, col["stop_id"] + 1), row=line
                 ),
@@ -188,7 +191,7 @@ def read_stops_feed(feed_path: Path) -> tuple[list[Stop], list[Notice]]:
         stops.append(
             Stop(
                 stop_id=sid,
-                name=normalize_text(cols["stop_name"][i]),
+                name=cols["stop_name"][i].strip(),
                 name_kana=kana.get(sid, ""),
                 name_en=en.get(sid, ""),
                 lat=_float_or_none(cols["stop_lat"][i]),
@@ -438,7 +441,7 @@ def resolve_stops(
     stations = {s.parent_station for s in stops if s.parent_station}
     for s in sorted(stops, key=lambda s: s.stop_id):
         if s.location_type in ("", "0") and s.stop_id not in stations:
-            by_name[s.name].append(s)
+            by_name[normalize_text(s.name)].append(s)
     hints = dict(pole_hints or {})
     if profile.fare_key == "stop_id":
         for where, pole in sorted(_fare_table_hints(trips, fare_tables or []).items()):
@@ -466,6 +469,7 @@ def resolve_stops(
                 for key in _neighbour_keys(names, k):
                     votes[key][known] += 1
     out: list[Trip] = []
+    mismatched: set[Location] = set()
     for trip, sids in zip(trips, first, strict=True):
         new_stops: list[TripStop] = []
         names = [ts.name for ts in trip.stops]
@@ -484,7 +488,12 @@ def resolve_stops(
                         sid = min(votes[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
                         break
                 ambiguous[ts.name].append(ts.name_location)
-            elif ts.given_id and by_id[sid].name != ts.name:
+            elif (
+                ts.given_id
+                and normalize_text(by_id[sid].name) != ts.name
+                and ts.name_location not in mismatched
+            ):
+                mismatched.add(ts.name_location)
                 notices.append(
                     notice(
                         "stop_name_mismatch",
@@ -662,7 +671,7 @@ def read_source(
         notices.extend(resolve_notices)
     if stops_from is not None:
         used = {ts.name for t in trips for ts in t.stops}
-        matched = used & {s.name for s in stops}
+        matched = used & {normalize_text(s.name) for s in stops}
         notices.append(
             notice(
                 "stops_from_feed",

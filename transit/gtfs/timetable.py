@@ -267,7 +267,7 @@ def read_sheet(
             )
         headsign = ""
         if profile.headsign_row:
-            headsign = normalize_text(sheet.text(profile.headsign_row, col))
+            headsign = sheet.text(profile.headsign_row, col)
         note = normalize_text(sheet.text(profile.note_row, col)) if profile.note_row else ""
         trips.append(
             Trip(

@@ -81,8 +81,9 @@ class AreaSource:
     ``destinations``: CSV with ``place_id, name_ja, kind, lon, lat``. ``gtfs``: a GTFS feed (zip
     or folder, or a GTFS-JP source folder) for bus departures at hubs, or ``""`` for none.
     ``hub_stops``: stop ids of that feed where riders change to the bus; each becomes a
-    destination of kind ``bus_hub``. ``hub_departures``: departure times (``"HH:MM"``) used
-    instead of the feed when given.
+    destination of kind ``bus_hub``. ``hub_toward``: stop ids (e.g. the city terminal); only
+    buses that reach one of them after the hub count as connections. ``hub_departures``:
+    departure times (``"HH:MM"``) used instead of the feed when given.
     """
 
     id: str
@@ -94,6 +95,7 @@ class AreaSource:
     network: str = "sample"
     gtfs: str = ""
     hub_stops: list[str] = field(default_factory=list)
+    hub_toward: list[str] = field(default_factory=list)
     hub_departures: list[str] = field(default_factory=list)
     destination_buffer_m: float = 500.0
     note: str = ""
@@ -157,7 +159,7 @@ class Demand:
     replay instead of generating (see :func:`transit.routing.bookings.read_request_log`).
     """
 
-    trips_per_1000_residents: float = 4.0
+    trips_per_1000_residents: float = 6.0
     elderly_weight: float = 1.0
     return_share: float = 0.8
     dwell_min_min: float = 60.0

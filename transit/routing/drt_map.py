@@ -237,6 +237,8 @@ def _add_tracks(fmap: folium.Map, tracks: pd.DataFrame, graph: nx.MultiDiGraph |
     for k, (vid, group) in enumerate(tracks.groupby("vehicle_id", sort=True)):
         color = VEHICLE_COLORS[k % len(VEHICLE_COLORS)]
         grp = group.sort_values("seq")
+        if set(grp["event"]) <= {"start", "end"}:
+            continue  # the vehicle stayed at the depot all day
         coords: list[list[float]] = []
         times: list[str] = []
         prev = None

@@ -27,6 +27,7 @@ def hub_departures(
     *,
     radius_m: float = 300.0,
     weekday: str = WEEKDAY,
+    toward: Sequence[str] = (),
 ) -> dict[str, tuple[float, ...]]:
     """Departure times of buses from stops near each hub, on a service day of ``weekday``.
 
@@ -41,6 +42,9 @@ def hub_departures(
         Stops within this distance of a hub belong to it.
     weekday
         ``calendar.txt`` column naming the day type to use (``monday`` = a weekday).
+    toward
+        Stop ids (e.g. the city terminal's poles): when given, only trips that reach one of
+        them after the hub count (the buses riders connect to).
 
     Returns
     -------
@@ -62,6 +66,13 @@ def hub_departures(
     st["seq"] = pd.to_numeric(st["stop_sequence"], errors="coerce")
     last = st.groupby("trip_id")["seq"].transform("max")
     st = st[st["seq"] < last]
+    if toward:
+        st_all = feed.stop_times
+        target = st_all[st_all["stop_id"].isin(set(toward))].assign(
+            seq=lambda d: pd.to_numeric(d["stop_sequence"], errors="coerce")
+        )
+        reach = target.groupby("trip_id")["seq"].max()
+        st = st[st["seq"] < st["trip_id"].map(reach).fillna(-1)]
     dep_col = st["departure_time"].where(st["departure_time"] != "", st["arrival_time"])
     st["dep_s"] = [_gtfs_seconds(t) for t in dep_col]
     st = st[st["dep_s"].notna()]

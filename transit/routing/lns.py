@@ -81,7 +81,24 @@ class _Data:
         self.start = [local[p] for p in self.start]
         self.end = [local[p] for p in self.end]
         ix = np.ix_(used, used)
-        self.tt: npt.NDArray[np.float64] = np.ascontiguousarray(problem.travel_time[ix])
+        # times rounded like the OR-Tools model (travel/service up, window ends down), so that a
+        # plan found here is also a valid warm start there
+        scale = problem.scale
+        self.tt: npt.NDArray[np.float64] = np.ceil(problem.travel_time[ix] * scale - 1e-9) / scale
+
+        def up(x: float) -> float:
+            return x if x >= INF else math.ceil(x * scale - 1e-9) / scale
+
+        def down(x: float) -> float:
+            return x if x >= INF else math.floor(x * scale + 1e-9) / scale
+
+        self.lo = [up(x) for x in self.lo]
+        self.hi = [down(x) for x in self.hi]
+        self.svc = [up(x) for x in self.svc]
+        self.lim = [down(x) for x in self.lim]
+        self.vlo = [up(x) for x in self.vlo]
+        self.vhi = [down(x) for x in self.vhi]
+        self.dur = [down(x) for x in self.dur]
         self.cc: npt.NDArray[np.float64] = np.ascontiguousarray(problem.cost[ix])
         self.tt_l: list[list[float]] = self.tt.tolist()
         self.cc_l: list[list[float]] = self.cc.tolist()

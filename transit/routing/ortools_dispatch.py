@@ -316,6 +316,9 @@ _SCHEDULES = (
     (LSM.GUIDED_LOCAL_SEARCH, 0.2, True),
     (LSM.TABU_SEARCH, 0.1, False),
 )
+LNS_SHARE = 0.75
+"""Share of the time limit for one LNS chunk (then OR-Tools polishes from its best plan)."""
+
 _FIRST = (
     FSS.LOCAL_CHEAPEST_INSERTION,
     FSS.LOCAL_CHEAPEST_COST_INSERTION,
@@ -346,7 +349,7 @@ def _ortools(
     order = list(range(len(_SCHEDULES)))
     shift = seed % len(order)
     order = order[shift:] + order[:shift]
-    first_i = seed % len(_FIRST)
+    first_i = seed % 2  # the third strategy only when these find nothing
     r = 0
     while True:
         left = deadline - time.perf_counter()
@@ -404,18 +407,29 @@ def _search(
     # alternate own LNS and OR-Tools local search from the best plan so far; workers differ in
     # seed, first-solution strategy and annealing temperature
     temp = (0.005, 0.0025)[seed % 2]
-    cycle = 0
+    locked = problem.committed_ids() | {r for v in problem.vehicles for r in v.onboard}
+    n_free = sum(1 for r in problem.requests if r.id not in locked)
+    cycle = stale = 0
     while True:
         left = deadline - time.perf_counter()
         if left <= 0.05:
             break
+        # small problems (the simulator's): stop when cycles stop improving
+        if (n_free < 2 and cycle >= 1) or (stale >= 2 and len(problem.requests) <= 20):
+            break
+        before = min((c[0] for c in candidates), default=math.inf)
         best = min(candidates, key=lambda c: c[0])[1] if candidates else None
         start = best if best is not None else (initial or [[] for _ in problem.vehicles])
         lns_time = (
-            min(left, max(0.35 * time_limit, 0.5)) if left > 0.12 * time_limit else 0.6 * left
+            min(left, max(LNS_SHARE * time_limit, 0.5)) if left > 0.12 * time_limit else 0.6 * left
         )
         improved, _ = lns.improve(
-            problem, start, windows=windows, time_limit=lns_time, seed=seed + 7 * cycle
+            problem,
+            start,
+            windows=windows,
+            time_limit=lns_time,
+            seed=seed + 7 * cycle,
+            temperature=temp,
         )
         candidates.append((plan_objective(problem, improved), improved))
         left = deadline - time.perf_counter()
@@ -425,6 +439,7 @@ def _search(
             polished = _ortools(model, best, polish_time, seed + 1 + cycle, 1)
             if polished is not None:
                 candidates.append((plan_objective(problem, polished), polished))
+        stale = stale + 1 if min(c[0] for c in candidates) >= before - 1e-9 else 0
         cycle += 1
     if not candidates:
         return None, math.inf, "NO_SOLUTION"

@@ -6,21 +6,21 @@ How a day is played (times in seconds after midnight):
 1. Requests become known at ``booked_s`` (advance bookings before the shift starts, in
    desired-time order; immediate ones during the day). Each is inserted at once into the vehicle
    plan where it adds the least ``Δ travel time + 0.5 × (its wait + the extra wait of riders
-   already planned)``, keeping every planned ride
-   feasible (pickup window ``[desired, desired + max_wait]``, maximum ride time, capacity, return
-   to the depot by the end of the shift), or rejected when no insertion is feasible — as an
-   operator answers a phone call.
+   already planned)``, keeping every planned ride feasible (pickup window
+   ``[desired, desired + max_wait]``, maximum ride time, capacity, return to the depot by the end
+   of the shift), or rejected when no insertion is feasible — as an operator answers a phone call.
 2. Every ``reopt_interval_min`` the plans are re-optimized (:func:`transit.routing.darp.solve`)
    over a rolling horizon: the accepted requests whose pickup window opens within
    ``horizon_min`` plus the passengers on board, each vehicle starting where it will be free,
    warm-started from the current plan. Later requests keep their order and are appended; the new
    plan replaces the old one only when every route stays feasible and the travel time drops.
-3. Vehicles leave for their next stop as soon as they are free (waiting at the stop when early);
-   a vehicle that has left for a stop is committed to it — that stop is recorded as executed and
-   never re-planned (the committed prefix). Passengers picked up stay with their vehicle.
+3. A vehicle leaves for its next stop as late as its plan allows (it waits where it is, so it can
+   still take a new rider first); once it has left, the stop is committed — recorded as executed
+   and never re-planned (the committed prefix). Passengers picked up stay with their vehicle.
 4. A ride to a bus hub aims at the first departure the rider could catch with a direct ride
-   (``desired + direct + transfer buffer``); its latest arrival is the *next* departure minus the
-   buffer, and arriving after the aimed one counts as a missed connection.
+   (``desired + boarding + direct + alighting + transfer buffer``); it must arrive in time for the
+   *next* departure at the latest, and arriving after the aimed one counts as a missed
+   connection.
 
 Every executed route is re-checked at the end by :func:`transit.routing.checker.check`.
 """
@@ -49,6 +49,7 @@ from transit.routing.area import (
     Dispatch,
     Service,
     depot_location,
+    format_hhmm,
     iter_rows,
     parse_hhmm,
     read_area_polygon,
@@ -185,7 +186,7 @@ def prepare_area(
         deps["*"] = tuple(sorted(parse_hhmm(t) for t in cfg.area.hub_departures))
     elif cfg.area.gtfs and not hubs.empty:
         try:
-            deps = hub_departures(cfg.path(cfg.area.gtfs), hubs)
+            deps = hub_departures(cfg.path(cfg.area.gtfs), hubs, toward=cfg.area.hub_toward)
         except TransitError as exc:
             raise InputError(
                 f"cannot read bus departures at the hubs from {cfg.area.gtfs} ({exc}); "
@@ -970,11 +971,30 @@ def write_result(result: SimResult, out_dir: Path) -> list[Path]:
     )
     paths.append(kp)
     for name, df in (
-        ("requests.csv", result.requests),
+        ("requests.csv", _with_clock(result.requests, ("desired_s", "pickup_s", "dropoff_s"))),
         ("vehicles.csv", result.vehicles),
-        ("tracks.csv", result.tracks),
+        ("tracks.csv", _with_clock(result.tracks, ("arrival_s", "depart_s"))),
     ):
         p = out_dir / name
-        df.to_csv(p, index=False, lineterminator="\n", float_format="%.3f")
+        _rounded(df).to_csv(p, index=False, lineterminator="\n")
         paths.append(p)
     return paths
+
+
+def _rounded(df: pd.DataFrame) -> pd.DataFrame:
+    """Coordinates to 6 decimals (≈ 0.1 m), other floats to 3."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(6 if col.endswith(("lon", "lat")) else 3)
+    return out
+
+
+def _with_clock(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Add ``<name>_at`` clock-time columns (``HH:MM``) beside seconds columns ``<name>_s``."""
+    out = df.copy()
+    for col in columns:
+        if col in out.columns:
+            at = [format_hhmm(v) if pd.notna(v) else "" for v in out[col]]
+            out.insert(list(out.columns).index(col) + 1, col.removesuffix("_s") + "_at", at)
+    return out
