@@ -6,6 +6,7 @@ file and what is wrong; ``--debug`` shows the traceback as well.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -13,19 +14,54 @@ from collections.abc import Sequence
 import click
 
 from transit import __version__
-from transit.cli import demand as _demand
-from transit.cli import demo as _demo
-from transit.cli import drt as _drt
-from transit.cli import gtfs as _gtfs
-from transit.cli import maps as _maps
-from transit.cli import routes as _routes
 from transit.cli.common import console_err
 from transit.errors import TransitError
 
 EXIT_OK, EXIT_WORK, EXIT_INPUT = 0, 1, 2
 
+#: Command groups, imported only when used so that `transit --help` starts fast:
+#: name -> (module, attribute, one-line help).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "gtfs": (
+        "transit.cli.gtfs",
+        "group",
+        "GTFS-JP: timetable workbooks -> feed -> diff -> publish.",
+    ),
+    "demand": ("transit.cli.demand", "group", "Ridership: records -> KPIs, load profiles, OD."),
+    "routes": (
+        "transit.cli.routes",
+        "group",
+        "Route reorganization: evaluate and compare route sets.",
+    ),
+    "drt": ("transit.cli.drt", "group", "On-demand dispatch: solver bench, day simulation, areas."),
+    "maps": ("transit.cli.maps", "group", "Workshop maps (HTML that opens offline)."),
+    "demo": ("transit.cli.demo", "command", "Run every pipeline on the embedded sample city."),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use (heavy libraries load late)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in sorted(COMMANDS)])
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="transit")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the library's progress messages.")
@@ -38,14 +74,6 @@ def cli(ctx: click.Context, debug: bool, verbose: bool) -> None:
     ctx.obj["debug"] = debug
     level = logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-
-
-cli.add_command(_gtfs.group, "gtfs")
-cli.add_command(_demand.group, "demand")
-cli.add_command(_routes.group, "routes")
-cli.add_command(_drt.group, "drt")
-cli.add_command(_maps.group, "maps")
-cli.add_command(_demo.command, "demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

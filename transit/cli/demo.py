@@ -25,8 +25,30 @@ class Step:
     run: Callable[[Path], list[Path]]
 
 
+def _gtfs(out_dir: Path) -> list[Path]:
+    from transit.gtfs import demo  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    return demo.run(out_dir)
+
+
+def _demand(out_dir: Path) -> list[Path]:
+    from transit.demand import demo  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    return demo.run(out_dir / "gtfs" / "sample-feed-2026.zip", out_dir / "demand")
+
+
+def _drt(out_dir: Path) -> list[Path]:
+    from transit.routing import demo  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    return demo.run(out_dir / "drt")
+
+
 def _steps() -> list[Step]:
-    return []
+    return [
+        Step("GTFS-JP: build, judge, revise, diff, publish, map", _gtfs),
+        Step("ridership: synthetic taps, ingest, KPIs, OD, map", _demand),
+        Step("on-demand: simulate candidate areas, rank, maps", _drt),
+    ]
 
 
 @click.command(name="demo")
