@@ -106,3 +106,39 @@ def test_bad_argument_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) 
     assert main(["gtfs", "--no-such-option"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == "error: No such option '--no-such-option'. (see 'transit gtfs --help')"
+
+
+def test_haversine_scalar_and_array() -> None:
+    import numpy as np
+
+    from transit.geo import EARTH_RADIUS_M, haversine_m
+
+    one_degree = EARTH_RADIUS_M * np.pi / 180
+    assert haversine_m(32.0, 131.0, 33.0, 131.0) == pytest.approx(one_degree, rel=1e-12)
+    assert isinstance(haversine_m(32.0, 131.0, 32.0, 131.0), float)
+    got = haversine_m(
+        np.array([0.0, 0.0]), np.array([0.0, 0.0]), np.array([0.0, 1.0]), np.array([1.0, 0.0])
+    )
+    assert got.tolist() == pytest.approx([one_degree, one_degree], rel=1e-12)
+
+
+def test_atomic_write_keeps_old_file_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import os
+
+    from transit.fileio import atomic_write_bytes, sha256_file
+
+    target = tmp_path / "feed.zip"
+    atomic_write_bytes(target, b"v1")
+    assert sha256_file(target) == hashlib.sha256(b"v1").hexdigest()
+
+    def boom(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_bytes(target, b"v2")
+    assert target.read_bytes() == b"v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.zip"]

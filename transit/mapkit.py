@@ -26,15 +26,15 @@ import importlib
 import importlib.util
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import folium
+
+from transit.fileio import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -408,23 +408,6 @@ def save_map(
     if _has_tiles(fmap):
         log.warning("map %s has a tile layer: tiles need the network and stay blank offline", path)
     return SavedMap(path, tuple(written), tuple(replaced), tuple(dropped))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path``: temp file in the same folder, fsync, rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.chmod(0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _has_tiles(fmap: folium.Map | folium.Figure) -> bool:

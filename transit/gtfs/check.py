@@ -7,12 +7,12 @@ notices found while reading followed by those of every rule, in registration ord
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 from transit.errors import Location
+from transit.geo import haversine_m
 from transit.gtfs.calendar import is_new_year_break, is_obon
 from transit.gtfs.codes import notice
 from transit.gtfs.fares import route_fare_pairs
@@ -29,14 +29,6 @@ def rule(func: Rule) -> Rule:
     """Register a check rule (run by :func:`check_source` in registration order)."""
     RULES.append(func)
     return func
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def served_stop_ids(source: Source) -> set[str]:
@@ -138,7 +130,7 @@ def check_stop_positions(source: Source) -> Iterator[Notice]:
         mlon = statistics.median(s.lon for s in placed if s.lon is not None)
         for stop in placed:
             assert stop.lat is not None and stop.lon is not None
-            km = haversine_km(mlat, mlon, stop.lat, stop.lon)
+            km = haversine_m(mlat, mlon, stop.lat, stop.lon) / 1000.0
             if km > 50:
                 yield notice(
                     "stop_far_from_others",
@@ -222,7 +214,7 @@ def check_speeds(source: Source) -> Iterator[Notice]:
             assert (
                 pa[0] is not None and pa[1] is not None and pb[0] is not None and pb[1] is not None
             )
-            km = haversine_km(pa[0], pa[1], pb[0], pb[1])
+            km = haversine_m(pa[0], pa[1], pb[0], pb[1]) / 1000.0
             seconds = max(b.arrival - a.departure, 60)
             kmh = km / (seconds / 3600)
             if kmh > limit:

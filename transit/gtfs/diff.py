@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from transit.geo import haversine_m
 from transit.gtfs.feedio import Feed
 
 #: A stop whose position changed by more than this many metres is reported as moved.
@@ -408,14 +409,6 @@ def check_continuity(
 # ---------------------------------------------------------------------------------- diffing
 
 
-def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6_371_008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(min(1.0, a)))
-
-
 def _float(v: Any) -> float | None:
     try:
         f = float(v)
@@ -440,11 +433,11 @@ def diff_stops(
         StopChange(s, a[s].get("stop_name", ""), "removed") for s in sorted(a.keys() - b.keys())
     ]
     for sid in sorted(a.keys() & b.keys()):
-        pa = (_float(a[sid].get("stop_lat")), _float(a[sid].get("stop_lon")))
-        pb = (_float(b[sid].get("stop_lat")), _float(b[sid].get("stop_lon")))
-        if None in pa or None in pb:
+        lat1, lon1 = _float(a[sid].get("stop_lat")), _float(a[sid].get("stop_lon"))
+        lat2, lon2 = _float(b[sid].get("stop_lat")), _float(b[sid].get("stop_lon"))
+        if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
             continue
-        dist = _haversine_m(pa[0], pa[1], pb[0], pb[1])  # type: ignore[arg-type]
+        dist = haversine_m(lat1, lon1, lat2, lon2)
         if dist > move_threshold_m:
             out.append(StopChange(sid, b[sid].get("stop_name", ""), "moved", dist))
     order = {"added": 0, "removed": 1, "moved": 2}

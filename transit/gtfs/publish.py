@@ -29,7 +29,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -39,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from transit.errors import DataNotFoundError, InputError, Location, RefusedError
+from transit.fileio import atomic_write_bytes, fsync_dir, sha256_file
 from transit.gtfs.diff import check_continuity, diff_feeds, feed_period
-from transit.gtfs.feedio import Feed, atomic_write_bytes, read_feed
+from transit.gtfs.feedio import Feed, read_feed
 from transit.gtfs.validate import ValidationReport, validate_feed
 
 log = logging.getLogger(__name__)
@@ -65,15 +65,6 @@ class Publication:
     forced: bool
     overridden: tuple[str, ...]
     manifest: dict[str, Any]
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def list_versions(archive: Path) -> list[str]:
@@ -119,14 +110,6 @@ def _next_version(archive: Path, start: dt.date) -> str:
 
 def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def publish_feed(
@@ -257,7 +240,7 @@ def publish_feed(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _fsync_dir(archive)
+    fsync_dir(archive)
 
     latest = archive / LATEST
     atomic_write_bytes(latest / FEED_NAME, feed_bytes)
