@@ -42,10 +42,12 @@ def run_ours(taps: Path, feed: Path, work: Path) -> dict[str, object]:
     from transit.demand.ingest import ingest_files
     from transit.demand.report import ReportOptions, build_report, compute_report_tables
     from transit.demand.schedule import read_schedule
+    from transit.demand.store import IngestOptions
 
     schedule = read_schedule(feed)
     t0 = time.perf_counter()
-    (s,) = ingest_files([taps], store=work / "store", key=KEY, schedule=schedule)
+    opts = IngestOptions()  # default memory limit; spills pseudonymized tables when needed
+    (s,) = ingest_files([taps], store=work / "store", key=KEY, schedule=schedule, options=opts)
     t1 = time.perf_counter()
     build_report(work / "store", work / "report", options=ReportOptions(max_route_charts=4))
     t2 = time.perf_counter()

@@ -58,3 +58,33 @@ def test_stop_counts_checks(tiny_feed: Path, tmp_path: Path) -> None:
         5: "bad_count",
         6: "missing_field",
     }
+
+
+def test_counts_report(tiny_feed: Path, tmp_path: Path) -> None:
+    """A counts-only store gets a report: totals, load profile and IPF OD in the workbook."""
+    import openpyxl
+
+    from transit.demand.kpis import KpiOptions
+    from transit.demand.report import ReportOptions, build_counts_report
+
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "trip_id,stop_id,boardings,alightings\nT1,SA,30,0\nT1,SB,30,10\nT1,SC,0,50\n",
+        encoding="utf-8",
+    )
+    ingest_files([path], store=tmp_path / "st", feed=tiny_feed)
+    opts = ReportOptions(kpi=KpiOptions(k=10), charts=False)
+    files = build_counts_report(tmp_path / "st", tmp_path / "rep", options=opts)
+    xlsx = tmp_path / "rep" / "ridership_report.xlsx"
+    assert xlsx in files
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    summary = {r[0]: r[1] for r in wb["概要"].iter_rows(min_row=2, values_only=True)}
+    assert (summary["乗車数合計（調査）"], summary["降車数合計（調査）"]) == (60, 60)
+    od = list(wb["OD（推計）"].iter_rows(min_row=2, values_only=True))
+    assert [(r[-3], r[-2], r[-1]) for r in od] == [
+        ("SA", "SB", 10),
+        ("SA", "SC", 20),
+        ("SB", "SC", 30),
+    ]
+    prof = list(wb["区間別乗車人員（調査）"].iter_rows(min_row=2, values_only=True))
+    assert [r[-1] for r in prof] == [30, 50, None]

@@ -222,6 +222,7 @@ def test_raw_ids_never_written(tiny_feed: Path, tmp_path: Path) -> None:
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     store = tmp_path / "st"
     ingest_files([path], store=store, key=KEY, feed=tiny_feed)
+    assert not [p for p in store.iterdir() if p.name.startswith(".duckdb-spill")]
     raw = {ln.split(",")[0] for ln in lines if ln.split(",")[0]}
     raw = {r for r in raw if len(r) >= 3}
     for f in store.rglob("*"):

@@ -8,6 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transit.routing.area import Dispatch, Service, load_area
 from transit.routing.bookings import COLUMNS
@@ -154,7 +156,8 @@ def test_rides_that_cannot_end_before_the_shift_are_refused() -> None:
 
 
 def test_reoptimization_keeps_every_route_feasible() -> None:
-    """With periodic re-optimization on, a busier day stays feasible and deterministic."""
+    """With periodic re-optimization on (passengers on board included), every route stays
+    feasible. (Results may differ between runs: the solver works for a wall-clock time.)"""
     reqs = [
         _req(
             f"R{i}",
@@ -168,10 +171,9 @@ def test_reoptimization_keeps_every_route_feasible() -> None:
     ]
     sc = _scenario(reqs, vehicles=2, dispatch=Dispatch(reopt_interval_min=30.0, time_limit_s=0.2))
     a = simulate(sc, seed=3)
-    assert a.kpis["checker_violations"] == 0
-    assert a.kpis["reoptimizations"] >= 1
-    b = simulate(sc, seed=3)
-    assert a.requests["status"].tolist() == b.requests["status"].tolist()
+    assert a.violations == []
+    assert a.kpis["reoptimizations"] >= 1 and a.kpis["reopt_failed"] == 0
+    assert a.kpis["served"] + a.kpis["rejected"] == len(reqs)
 
 
 def test_sample_kitaura_day(sample: Path, tmp_path: Path) -> None:
@@ -236,3 +238,81 @@ def test_map_of_a_day_has_requests_tracks_and_synthetic_label() -> None:
     assert html.count("予約 A（事前予約）") == 1 and html.count("お断り（空き車両なし）") == 1
     assert json.dumps("予約（対応）")[1:-1] in html  # layer names are JSON-escaped
     assert "timeDimension" in html
+
+
+def test_schedule_delays_a_pickup_to_keep_a_ride_within_its_limit() -> None:
+    """The least schedule picks rider A up later so that waiting for B keeps A's ride legal."""
+    from transit.routing.darp import DELIVERY, PICKUP
+    from transit.routing.simulator import _Sim
+
+    reqs = [_req("A", 1, 3, "08:00"), _req("B", 2, 4, "08:20")]
+    sim = _Sim(_scenario(reqs), seed=1)
+    veh = sim.vehs[0]
+    plan = [(0, PICKUP), (1, PICKUP), (0, DELIVERY), (1, DELIVERY)]
+    sched = sim.schedule(veh, plan, 8 * H)
+    assert sched is not None
+    starts = [st for _arr, st in sched]
+    # B boards 08:20 (window opens), ends 08:21, A alights 08:22; A's max ride 1.5 × 2 + 10 = 13 min
+    # so A boards at 08:22 − 13 min − 1 min = 08:08 at the earliest (not 08:01)
+    assert starts == [8 * H + 480, 8 * H + 1200, 8 * H + 1320, 8 * H + 1410]
+    # with a pickup window that closes before 08:08 the plan is infeasible
+    sim.reqs[0].l_p = 8 * H + 420
+    assert sim.schedule(veh, plan, 8 * H) is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.integers(0, 4),
+            st.integers(0, 100),
+            st.integers(-1, 100),
+            st.integers(1, 2),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    st.integers(1, 3),
+    st.integers(1, 3),
+)
+def test_any_day_executes_only_feasible_routes(
+    rides: list[tuple[int, int, int, int, int, bool]], vehicles: int, capacity: int
+) -> None:
+    """Whatever the requests, every executed route passes the checker and every request ends
+    served or refused, with waits inside the window and rides inside their limit."""
+    reqs = []
+    for k, (o, d, minute, lead, pax, hub) in enumerate(rides):
+        desired = f"{8 + minute // 60}:{minute % 60:02d}"
+        booked = (
+            "adv"
+            if lead < 0
+            else f"{8 + max(0, minute - lead) // 60}:{max(0, minute - lead) % 60:02d}"
+        )
+        reqs.append(_req(f"R{k}", o, d, desired, booked=booked, hub=hub, pax=pax))
+    deps = {"*": (8 * H + 1200, 8 * H + 3000, 9 * H + 1200)}
+    res = simulate(
+        _scenario(reqs, vehicles=vehicles, capacity=capacity, hub_departures=deps), seed=1
+    )
+    assert res.violations == []
+    out = res.requests
+    assert set(out["status"]) <= {"served", "rejected"}
+    served = out[out["status"] == "served"]
+    assert (served["wait_min"] >= -1e-9).all() and (served["wait_min"] <= 30 + 1e-9).all()
+    assert (served["ride_min"] <= 1.5 * served["direct_min"] + 10 + 1e-9).all()
+    assert res.kpis["served"] + res.kpis["rejected"] == len(reqs)
+
+
+def test_a_day_without_requests(tmp_path: Path) -> None:
+    """No requests: rates are undefined (null), nothing is driven, outputs are still written."""
+    res = simulate(_scenario([]), seed=1)
+    k = res.kpis
+    assert (k["requests"], k["served_rate"], k["wait_p95_min"], k["vehicle_km"]) == (
+        0,
+        None,
+        None,
+        0.0,
+    )
+    assert len(res.requests) == 0 and "status" in res.requests.columns
+    assert len(write_result(res, tmp_path)) == 4

@@ -247,3 +247,17 @@ def test_cli_simulate_and_areas(
     bad.write_text("[area]\nid = 1\n", "utf-8")
     assert main(["drt", "simulate", str(bad), "-o", str(tmp_path / "x")]) == 2
     assert "bad.toml" in capsys.readouterr().err
+
+
+def test_area_replays_a_request_log(tiny_areas: list[AreaConfig], tmp_path: Path) -> None:
+    """With demand.request_log, the day replays the logged requests instead of generating."""
+    from transit.routing.bookings import write_request_log
+    from transit.routing.simulator import prepare_area
+
+    cfg = tiny_areas[0]
+    generated = prepare_area(cfg, seed=4).requests
+    log = tmp_path / "log.csv"
+    write_request_log(generated, log)
+    replay = cfg.with_changes(demand={"request_log": str(log)})
+    again = prepare_area(replay, seed=99).requests
+    pd.testing.assert_frame_equal(again, generated, check_dtype=False)

@@ -11,10 +11,15 @@ from transit.demand.ingest import detect_kind, ingest_files
 from transit.demand.kpis import KpiOptions
 from transit.demand.loads import compute_loads
 from transit.demand.pseudonym import load_key
-from transit.demand.report import ReportOptions, build_od, build_report
+from transit.demand.report import (
+    ReportOptions,
+    build_counts_report,
+    build_od,
+    build_report,
+)
 from transit.demand.ridership_map import map_ridership
 from transit.demand.schedule import Schedule, read_schedule
-from transit.demand.store import IngestOptions, stop_visits
+from transit.demand.store import IngestOptions, ride_files, stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
 
 
@@ -85,7 +90,7 @@ def ingest_cmd(
             )
         )
     print_table("ingest", ["file", "kind", "state", "read", "accepted", "rejected", "match"], rows)
-    for s in summaries:
+    for s in (x for x in summaries if x.kind == "taps"):
         where = store / s.rejects_file if s.rejects_file else "-"
         say(
             f"{s.file}: matched by trip id {s.matched_by_trip_id}, by vehicle+time+stop "
@@ -205,7 +210,12 @@ def report_cmd(
         min_segment_load=min_segment_load,
         k=k,
     )
-    written = build_report(store, out, options=ReportOptions(kpi=kopts, charts=not no_charts))
+    opts = ReportOptions(kpi=kopts, charts=not no_charts)
+    if not ride_files(store):
+        written = build_counts_report(store, out, options=opts)
+        say(f"wrote {len(written)} files to {out} (count data; cells below k={k} suppressed)")
+        return
+    written = build_report(store, out, options=opts)
     schedule = Schedule.load(store / "schedule")
     html = out / "ridership_map.html"
     map_ridership(compute_loads(stop_visits(store), schedule), schedule, k=k).save(str(html))

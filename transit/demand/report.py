@@ -20,7 +20,7 @@ from transit.demand.kpis import (
     stop_kpis,
     trip_flags,
 )
-from transit.demand.loads import compute_loads, route_load_profile
+from transit.demand.loads import compute_loads, load_profile_from_counts, route_load_profile
 from transit.demand.od import ipf_counts_od
 from transit.demand.privacy import privacy_note, suppress
 from transit.demand.schedule import Schedule
@@ -379,4 +379,84 @@ def build_od(
     note = out_dir / "README.txt"
     note.write_text(privacy_note(k) + "\n", encoding="utf-8")
     written.append(note)
+    return written
+
+
+def build_counts_report(
+    store: Path, out_dir: Path, *, options: ReportOptions | None = None
+) -> list[Path]:
+    """Report of a store holding only count data (kinds b and c): per-line load profiles
+    (``tables/count_load_profile.csv``), the IPF OD of each line (pairs with at least ``k``
+    riders, ``tables/count_od_ipf.csv``) and its fit, a workbook with Japanese headers
+    (``ridership_report.xlsx``: 概要, 区間別乗車人員（調査）, OD（推計）, 推計の適合度, 注記) and
+    one load-profile chart per line (the ``max_route_charts`` busiest). Returns the files."""
+
+    opts = options or ReportOptions()
+    k = opts.kpi.k
+    frames = [pd.read_parquet(f) for f in count_files(store)]
+    counts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if counts.empty:
+        raise InputError(
+            f"the store {store} has no rides or counts yet; run 'transit demand ingest'"
+        )
+    lined = counts[counts["stop_sequence"] >= 0]
+    prof = load_profile_from_counts(lined) if len(lined) else lined.assign(load=[])
+    prof = prof.drop(columns=[c for c in ("kind", "source", "date") if c in prof.columns])
+    pub = suppress(_rounded(prof), ["boardings"], basis="boardings", k=k)
+    pub = suppress(pub, ["alightings"], basis="alightings", k=k)
+    pub = suppress(pub, ["load"], basis="load", k=k)
+    od, fits = ipf_counts_od(lined) if len(lined) else (pd.DataFrame(), pd.DataFrame())
+    od_pub = _rounded(od[od["riders"] >= k]) if len(od) else od
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tdir = out_dir / "tables"
+    tdir.mkdir(exist_ok=True)
+    written: list[Path] = []
+    for name, df in (
+        ("count_load_profile", pub),
+        ("count_od_ipf", od_pub),
+        ("count_od_ipf_fit", fits),
+    ):
+        path = tdir / f"{name}.csv"
+        df.to_csv(path, index=False, encoding="utf-8-sig")
+        written.append(path)
+    note = tdir / "README.txt"
+    note.write_text(privacy_note(k) + "\n", encoding="utf-8")
+    written.append(note)
+    ja = JA | {"stop_sequence": "停車順", "load": "車内人員（推計）", "riders": "人数（推計）",
+               "stops": "停留所数", "consistent": "整合", "scale": "降車数の補正係数",
+               "iterations": "反復回数", "max_error": "最大誤差（人）"}  # fmt: skip
+    xlsx = out_dir / "ridership_report.xlsx"
+    tmp = xlsx.with_name(f".{xlsx.name}.tmp.xlsx")
+    summary = pd.DataFrame(
+        [
+            ("乗車数合計（調査）", round(float(counts["boardings"].sum()), 3)),
+            ("降車数合計（調査）", round(float(counts["alightings"].sum()), 3)),
+            ("系統・方向の数", len(fits)),
+            ("秘匿基準 k", k),
+            ("注記", privacy_note(k)),
+        ],
+        columns=["項目", "値"],
+    )
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        summary.to_excel(xw, sheet_name="概要", index=False)
+        pub.rename(columns=ja).to_excel(xw, sheet_name="区間別乗車人員（調査）", index=False)
+        od_pub.rename(columns=ja).to_excel(xw, sheet_name="OD（推計）", index=False)
+        fits.rename(columns=ja).to_excel(xw, sheet_name="推計の適合度", index=False)
+        pd.DataFrame(
+            {
+                "注記": [
+                    privacy_note(k),
+                    "ODは停留所別乗降数から反復比例法（IPF）で推計した値です。",
+                    f"OD表には{k}人以上の組のみを掲載しています。",
+                ]
+            }
+        ).to_excel(xw, sheet_name="注記", index=False)
+    tmp.replace(xlsx)
+    written.append(xlsx)
+    if opts.charts and len(prof):
+        chart_prof = pub.rename(columns={"stop_sequence": "seq", "load": "mean_load"})
+        busy = prof.groupby("route_id")["boardings"].sum().reset_index()
+        written += draw_load_profiles(
+            chart_prof, busy, out_dir / "charts", limit=opts.max_route_charts
+        )
     return written

@@ -15,11 +15,11 @@ the manifest is not ingested again, and rides already in the store are rejected 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,13 +79,15 @@ class IngestOptions:
     ``schedule_tolerance_min``: a tap with a trip id further than this from the trip's scheduled
     time at its stop is rejected; ``match_tolerance_min``: a tap with only a vehicle id is matched
     to a trip scheduled within this many minutes; ``max_ride_min``: longest possible ride;
-    ``memory_limit``: DuckDB's memory limit (spilling to disk is off).
+    ``memory_limit``: DuckDB's memory limit. Spilling to disk is off while raw card ids are
+    in memory; once they are replaced by codes and dropped, DuckDB may spill pseudonymized
+    intermediate tables to a temporary folder inside the store (removed afterwards).
     """
 
     schedule_tolerance_min: float = 30.0
     match_tolerance_min: float = 10.0
     max_ride_min: float = 180.0
-    memory_limit: str = "1800MB"
+    memory_limit: str = "1200MB"
     threads: int | None = None
 
 
@@ -179,11 +181,15 @@ def count_files(store: Path) -> list[Path]:
 
 
 @contextmanager
-def _connect(options: IngestOptions | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def _connect(
+    options: IngestOptions | None = None, *, spill_dir: Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection; spilling to ``spill_dir`` only when given."""
     opts = options or IngestOptions()
     con = duckdb.connect(":memory:")
     try:
-        con.execute("SET temp_directory = ''")
+        target = "" if spill_dir is None else str(spill_dir)
+        con.execute(f"SET temp_directory = {_sql_str(target)}")
         con.execute(f"SET memory_limit = '{opts.memory_limit}'")
         if opts.threads:
             con.execute(f"SET threads = {int(opts.threads)}")
@@ -322,7 +328,6 @@ def ingest_taps(
     """
     opts = options or IngestOptions()
     src = _source(path, TAP_REQUIRED, TAP_COLUMNS)
-    part = f"rides/{sha256[:12]}.parquet"
     rejects_rel = f"rejects/{sha256[:12]}.csv"
     notes: list[str] = []
     with _connect(opts) as con:
@@ -332,7 +337,7 @@ def ingest_taps(
                 {"row": np.arange(1, n + 1), "reason": "invalid_encoding", "message": ""}
             )
             notes.append("the header is not UTF-8 (Shift_JIS?); save the file as CSV UTF-8")
-            _write_rejects(store / rejects_rel, rej, None)
+            _write_rejects(store / rejects_rel, rej)
             return IngestSummary(
                 file=path.name,
                 sha256=sha256,
@@ -352,41 +357,73 @@ def ingest_taps(
         )
         _register_ids(con, src, key)
         _load_taps(con, src, opts)
-        con.execute("DROP TABLE pseudo")  # raw ids gone
         parse_rej = _parse_rejects(con, src)
-        n_good = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
-        rows_read = int(n_good) + len(parse_rej)
-        if not src.ends_with_newline and rows_read > 0:
-            notes.append("the file does not end with a line break: its last row is cut off")
-            if rows_read in set(parse_rej["row"]):
-                parse_rej.loc[parse_rej["row"] == rows_read, "reason"] = "truncated_row"
-            else:
-                con.execute(
-                    f"UPDATE t SET rc = {_rc('truncated_row')} WHERE k = (SELECT max(k) FROM t)"
-                )
-        _check_rows(con, opts)
-        _pair_rides(con, opts)
-        con.execute("DROP TABLE tseq")
-        _match_vehicle_rides(con, opts)
-        con.execute("DROP TABLE vm")
-        _check_rides(con, opts, store)
-        rides = _final_rides(con, sha256)
-        row_rej = _row_rejects(con)
-        if "invalid_encoding" in set(parse_rej["reason"]):
-            notes.append("some rows are not UTF-8 (Shift_JIS?); save the file as CSV UTF-8")
-        matched = con.execute(
-            "SELECT count(*) FILTER (WHERE matched_by = 'trip_id'), "
-            "count(*) FILTER (WHERE matched_by = 'vehicle') FROM rides_out"
-        ).fetchall()[0]
-        rej = _number_rejects(row_rej, parse_rej)
-        (store / "rides").mkdir(parents=True, exist_ok=True)
-        tmp = store / "rides" / f".{sha256[:12]}.tmp"
-        con.execute(
-            f"COPY (SELECT * FROM rides_out ORDER BY date, trip_id, board_seq, card) TO "
-            f"{_sql_str(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
-        )
-        tmp.replace(store / part)
-        _write_rejects(store / rejects_rel, rej, None)
+        # raw ids gone: the id map, its ENUM type and the CSV reader's reject lines
+        con.execute("DROP TABLE pseudo; DROP TYPE card_e")
+        if src.is_csv:
+            con.execute("DROP TABLE IF EXISTS rej_errors; DROP TABLE IF EXISTS rej_scans")
+        store.mkdir(parents=True, exist_ok=True)
+        spill = Path(tempfile.mkdtemp(prefix=".duckdb-spill-", dir=store))
+        try:
+            con.execute(f"SET temp_directory = {_sql_str(str(spill))}")
+            return _finish_taps(
+                con,
+                src,
+                opts,
+                path=path,
+                store=store,
+                sha256=sha256,
+                parse_rej=parse_rej,
+                notes=notes,
+            )
+        finally:
+            shutil.rmtree(spill, ignore_errors=True)
+
+
+def _finish_taps(
+    con: duckdb.DuckDBPyConnection,
+    src: _Source,
+    opts: IngestOptions,
+    *,
+    path: Path,
+    store: Path,
+    sha256: str,
+    parse_rej: pd.DataFrame,
+    notes: list[str],
+) -> IngestSummary:
+    """Checks, pairing, matching and writing of :func:`ingest_taps`, once raw ids are gone."""
+    part = f"rides/{sha256[:12]}.parquet"
+    rejects_rel = f"rejects/{sha256[:12]}.csv"
+    n_good = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+    rows_read = int(n_good) + len(parse_rej)
+    if not src.ends_with_newline and rows_read > 0:
+        notes.append("the file does not end with a line break: its last row is cut off")
+        if rows_read in set(parse_rej["row"]):
+            parse_rej.loc[parse_rej["row"] == rows_read, "reason"] = "truncated_row"
+        else:
+            con.execute(
+                f"UPDATE t SET rc = {_rc('truncated_row')} WHERE k = (SELECT max(k) FROM t)"
+            )
+    _check_rows(con, opts)
+    _pair_rides(con, opts)
+    con.execute("DROP TABLE tseq")
+    _match_vehicle_rides(con, opts)
+    con.execute("DROP TABLE vm")
+    _check_rides(con, opts, store)
+    row_rej = _row_rejects(con)
+    con.execute("DROP TABLE t")
+    if "invalid_encoding" in set(parse_rej["reason"]):
+        notes.append("some rows are not UTF-8 (Shift_JIS?); save the file as CSV UTF-8")
+    rides, by_trip = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE by_trip) FROM pw WHERE rc = 0"
+    ).fetchall()[0]
+    matched = (int(by_trip), int(rides) - int(by_trip))
+    rej = _number_rejects(row_rej, parse_rej)
+    (store / "rides").mkdir(parents=True, exist_ok=True)
+    tmp = store / "rides" / f".{sha256[:12]}.tmp"
+    _write_rides(con, sha256, tmp)
+    tmp.replace(store / part)
+    _write_rejects(store / rejects_rel, rej)
     by_reason = {str(k): int(v) for k, v in rej["reason"].value_counts().sort_index().items()}
     accepted = 2 * rides
     summary = IngestSummary(
@@ -529,12 +566,24 @@ def _check_rows(con: duckdb.DuckDBPyConnection, opts: IngestOptions) -> None:
     past midnight (``25:10``), to the day before: both are tried and the running one nearest to
     the schedule wins."""
     tol = float(opts.schedule_tolerance_min) * 60.0
+    latest = float(
+        con.execute("SELECT coalesce(max(greatest(arr_s, dep_s)), 0) FROM sst").fetchall()[0][0]
+    )
     con.execute(
         f"""
         CREATE TEMP TABLE tseq AS
-        SELECT k, arg_min(seq, score)::INTEGER AS seq, arg_min(c, score)::UTINYINT AS c,
-               bool_or(running AND gap <= {tol}) AS good, bool_or(gap <= {tol}) AS near
-        FROM (
+        WITH once AS (
+            SELECT trip_idx, stop_idx FROM sst GROUP BY ALL HAVING count(*) = 1
+        ),
+        simple AS (  -- one visit of the stop, and too late in the day to be yesterday's trip
+            SELECT t.k, sst.seq::INTEGER AS seq, 0::UTINYINT AS c, sruns.trip_idx IS NOT NULL AS running,
+                   abs(CASE WHEN t.ev = 1 THEN sst.dep_s ELSE sst.arr_s END - t.secs0) AS gap
+            FROM t SEMI JOIN once ON once.trip_idx = t.trip_idx AND once.stop_idx = t.stop_idx
+            JOIN sst ON t.trip_idx = sst.trip_idx AND t.stop_idx = sst.stop_idx
+            LEFT JOIN sruns ON sruns.trip_idx = t.trip_idx AND sruns.date = t.date0
+            WHERE t.rc = 0 AND t.secs0 + 86400 > {latest + tol}
+        ),
+        other AS (
             SELECT t.k, sst.seq, c.c, sruns.trip_idx IS NOT NULL AS running,
                    abs(CASE WHEN t.ev = 1 THEN sst.dep_s ELSE sst.arr_s END
                        - (t.secs0 + 86400 * c.c)) AS gap,
@@ -542,8 +591,15 @@ def _check_rows(con: duckdb.DuckDBPyConnection, opts: IngestOptions) -> None:
             FROM t JOIN sst ON t.trip_idx = sst.trip_idx AND t.stop_idx = sst.stop_idx
             CROSS JOIN (VALUES (0), (1)) c(c)
             LEFT JOIN sruns ON sruns.trip_idx = t.trip_idx AND sruns.date = t.date0 - c.c
-            WHERE t.rc = 0
-        ) GROUP BY k
+            WHERE t.rc = 0 AND (c.c = 0 OR t.secs0 + 86400 <= {latest + tol})
+              AND NOT (t.secs0 + 86400 > {latest + tol} AND EXISTS (
+                  SELECT 1 FROM once o WHERE o.trip_idx = t.trip_idx AND o.stop_idx = t.stop_idx))
+        )
+        SELECT k, seq, c, running AND gap <= {tol} AS good, gap <= {tol} AS near FROM simple
+        UNION ALL
+        SELECT k, arg_min(seq, score)::INTEGER, arg_min(c, score)::UTINYINT,
+               bool_or(running AND gap <= {tol}), bool_or(gap <= {tol})
+        FROM other GROUP BY k
         """
     )
     con.execute(
@@ -563,14 +619,26 @@ def _pair_rides(con: duckdb.DuckDBPyConnection, opts: IngestOptions) -> None:
     alighting tap, ``rc`` 0) and one per duplicate or unpaired tap (``rc`` its reason)."""
     near = 43200
     con.execute(
+        """
+        CREATE TEMP TABLE tdup AS
+        SELECT card, ts, ev, stop_idx, min(k) AS keep FROM t WHERE rc = 0
+        GROUP BY ALL HAVING count(*) > 1
+        """
+    )
+    con.execute(
+        f"""
+        UPDATE t SET rc = {_rc("duplicate_tap")} FROM tdup d
+        WHERE t.rc = 0 AND d.card = t.card AND d.ts = t.ts AND d.ev = t.ev
+          AND d.stop_idx = t.stop_idx AND d.keep <> t.k
+        """
+    )
+    con.execute(
         f"""
         CREATE TEMP TABLE pw AS
         WITH v AS (
             SELECT t.k, t.card, t.ts, t.ev, t.stop_idx, t.trip_idx, t.vcode, t.fare, t.date0,
                    t.secs0 + 86400 * coalesce(s.c, 0) AS secs, coalesce(s.c, 0) AS c, s.seq,
-                   coalesce(t.trip_idx, -1 - t.vcode) AS pk,
-                   row_number() OVER (PARTITION BY t.card, t.ts, t.ev, t.stop_idx ORDER BY t.k)
-                       > 1 AS dup
+                   coalesce(t.trip_idx, -1 - t.vcode) AS pk
             FROM t LEFT JOIN tseq s ON s.k = t.k
             WHERE t.rc = 0
         ),
@@ -583,7 +651,7 @@ def _pair_rides(con: duckdb.DuckDBPyConnection, opts: IngestOptions) -> None:
                    lag(k) OVER o AS bk, lag(stop_idx) OVER o AS b_stop, lag(seq) OVER o AS b_seq,
                    lag(ts) OVER o AS b_ts, lag(secs) OVER o AS b_secs, lag(c) OVER o AS b_c,
                    lag(date0) OVER o AS b_date0, lag(fare) OVER o AS b_fare
-            FROM v WHERE NOT dup
+            FROM v
             WINDOW o AS (PARTITION BY card ORDER BY ts, ev, k)
         ),
         x AS (
@@ -613,10 +681,6 @@ def _pair_rides(con: duckdb.DuckDBPyConnection, opts: IngestOptions) -> None:
                coalesce(b_fare, fare) AS fare,
                trip_idx IS NOT NULL AS by_trip
         FROM x WHERE NOT is_board
-        UNION ALL
-        SELECT k, {_rc("duplicate_tap")}::UTINYINT, NULL, card, NULL, NULL, NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL, NULL, NULL, NULL, false
-        FROM v WHERE dup
         """
     )
 
@@ -694,7 +758,8 @@ def _check_rides(con: duckdb.DuckDBPyConnection, opts: IngestOptions, store: Pat
         )
 
 
-def _final_rides(con: duckdb.DuckDBPyConnection, sha256: str) -> int:
+def _write_rides(con: duckdb.DuckDBPyConnection, sha256: str, path: Path) -> None:
+    """Stream the accepted rides (:data:`RIDE_COLUMNS`) to a Parquet file."""
     dates = con.execute("SELECT DISTINCT date FROM pw WHERE rc = 0").fetchall()
     dtypes = pd.DataFrame(
         {"date": [d[0] for d in dates], "day_type": [day_type_of(d[0]) for d in dates]}
@@ -706,7 +771,7 @@ def _final_rides(con: duckdb.DuckDBPyConnection, sha256: str) -> int:
     con.unregister("_dtypes")
     con.execute(
         f"""
-        CREATE TEMP TABLE rides_out AS
+        COPY (
         SELECT n.pseudonym AS card, r.date, d.day_type, tr.trip_id, tr.route_id,
                tr.direction_id, sb.stop_id AS board_stop_id, r.b_seq::INTEGER AS board_seq,
                r.b_ts AS board_ts, r.b_secs::INTEGER AS board_s,
@@ -724,9 +789,9 @@ def _final_rides(con: duckdb.DuckDBPyConnection, sha256: str) -> int:
         JOIN sst xb ON xb.trip_idx = r.trip_idx AND xb.seq = r.b_seq
         JOIN sst xa ON xa.trip_idx = r.trip_idx AND xa.seq = r.a_seq
         WHERE r.rc = 0
+        ) TO {_sql_str(str(path))} (FORMAT parquet, COMPRESSION zstd)
         """
     )
-    return int(con.execute("SELECT count(*) FROM rides_out").fetchall()[0][0])
 
 
 def _row_rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -778,7 +843,7 @@ def _number_rejects(row_rej: pd.DataFrame, parse_rej: pd.DataFrame) -> pd.DataFr
     return merged[cols].sort_values("row", kind="stable").reset_index(drop=True)
 
 
-def _write_rejects(path: Path, rej: pd.DataFrame, _unused: None) -> None:
+def _write_rejects(path: Path, rej: pd.DataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     rej.to_csv(tmp, index=False, encoding="utf-8")
@@ -798,7 +863,7 @@ def write_counts(
     tmp = store / "counts" / f".{sha256[:12]}.tmp"
     counts.to_parquet(tmp, index=False)
     tmp.replace(store / part)
-    _write_rejects(store / rej, rejects, None)
+    _write_rejects(store / rej, rejects)
     return part, rej
 
 
@@ -815,7 +880,10 @@ def query_rides(store: Path, sql: str, *, options: IngestOptions | None = None) 
     With no rides yet, ``rides`` is an empty table with :data:`RIDE_COLUMNS`.
     """
     files = [p for p in ride_files(store) if p.is_file()]
-    with _connect(options) as con:
+    with (
+        tempfile.TemporaryDirectory(prefix="transit-duckdb-") as spill,
+        _connect(options, spill_dir=Path(spill)) as con,
+    ):
         if files:
             con.execute(f"CREATE VIEW rides AS SELECT * FROM read_parquet({_files_sql(files)})")
         else:
@@ -945,8 +1013,3 @@ def ride_totals(store: Path, *, options: IngestOptions | None = None) -> dict[st
     rec["fare_yen"] = int(rec["fare_yen"])
     rec["pax_km"] = float(rec["pax_km"])
     return rec
-
-
-def today_utc() -> dt.date:
-    """Today's date (UTC), for manifest entries."""
-    return dt.datetime.now(dt.UTC).date()

@@ -51,8 +51,9 @@ def run(
     Short solver limits (``time_limit_s`` per re-optimization, every ``reopt_interval_min``)
     keep it to about a minute on 2 cores; the ranking is indicative (one seed).
 
-    Writes ``out_dir/drt/ranking.csv``, ``runs.csv``, ``ranking.xlsx`` and
-    ``out_dir/drt/maps/<area>.html``. Returns the paths written (about a minute on 2 cores).
+    Writes ``out_dir/ranking.csv``, ``runs.csv``, ``ranking.xlsx`` and
+    ``out_dir/maps/<area>.html`` (``transit demo`` passes ``demo-output/drt``). Returns the paths
+    written (about a minute on 2 cores).
     """
     areas_toml = sample_dir() / "drt" / "AREAS.toml"
     meta = from_mapping(AreasConfig, read_toml(areas_toml), source=areas_toml.name)
@@ -63,8 +64,7 @@ def run(
         for a in load_areas(areas_toml)
     ]
     result = sweep(areas, fleets=fleets, seeds=[seed], workers=workers, reference=meta.reference)
-    target = out_dir / "drt"
-    paths = write_ranking(result, target)
-    paths += write_area_maps(areas, result, target / "maps")
+    paths = write_ranking(result, out_dir)
+    paths += write_area_maps(areas, result, out_dir / "maps")
     log.info("drt demo: %d areas ranked, %d files", len(areas), len(paths))
     return paths

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from transit.errors import InputError
+from transit.geo import haversine_m
 from transit.gtfs.build import build_tables
 from transit.gtfs.feedio import Feed, read_feed
 from transit.gtfs.source import read_source
@@ -80,9 +81,10 @@ def hub_departures(
     lat = pd.to_numeric(stops["stop_lat"], errors="coerce").to_numpy()
     out: dict[str, tuple[float, ...]] = {}
     for hub in iter_rows(hubs):
-        dx = (lon - float(hub.lon)) * 111_320.0 * np.cos(np.radians(float(hub.lat)))
-        dy = (lat - float(hub.lat)) * 110_574.0
-        near = set(stops["stop_id"][np.hypot(dx, dy) <= radius_m])
+        dist = haversine_m(
+            lat, lon, np.full_like(lat, float(hub.lat)), np.full_like(lon, float(hub.lon))
+        )
+        near = set(stops["stop_id"][dist <= radius_m])
         times = st.loc[st["stop_id"].isin(near), "dep_s"].astype(float)
         out[str(hub.place_id)] = tuple(sorted(set(times.tolist())))
         log.debug(

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from transit.errors import DataNotFoundError, InputError, Location, WorkError
+from transit.geo import haversine_m
 from transit.paths import sample_dir
 
 log = logging.getLogger(__name__)
@@ -273,15 +274,6 @@ def node_coordinates(graph: nx.MultiDiGraph, nodes: Sequence[object]) -> np.ndar
     return np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes], dtype=float)
 
 
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres between two WGS84 points."""
-    r = 6_371_008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -308,7 +300,7 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
             d["length"] = float(d["length"])
         else:
             a, b = graph.nodes[u], graph.nodes[v]
-            d["length"] = haversine_m(a["x"], a["y"], b["x"], b["y"])
+            d["length"] = haversine_m(a["y"], a["x"], b["y"], b["x"])
         for key in ("speed_kph", "travel_time"):
             if key in d:
                 d[key] = float(d[key])

@@ -14,12 +14,14 @@ Times and costs are scaled by ``Problem.scale`` and rounded conservatively (trav
 times up, window ends and ride limits down). Every plan is scheduled and re-checked on the float
 data by :mod:`transit.routing.checker`; a plan that fails the check is never returned.
 
-Search: each worker builds the model, finds a first solution (parallel cheapest insertion, or
-the warm start), then improves it with a metaheuristic in *rounds*: after a round, the best plan
-so far is re-read and the next round restarts from it with another metaheuristic / operator set
-(guided local search, simulated annealing over ruin-and-recreate, tabu search). With
-``workers > 1`` several processes run different seeds (rotating the round schedule and the
-first-solution strategy) and the best checked plan wins.
+Search, per worker: build the model (windows tightened by implied constraints); OR-Tools finds a
+first plan (local cheapest insertion, or the warm start) and improves it by guided local search
+for 15 % of the time; the own large-neighbourhood search of :mod:`transit.routing.lns` (on the
+same rounded times, so its plans are valid OR-Tools warm starts) takes the next 75 %; OR-Tools
+local search polishes the best plan for the rest (cycles of LNS and polish repeat when time is
+left; small problems stop once cycles no longer improve). With ``workers > 1`` more processes run
+other seeds (first-solution strategy and annealing temperature differ) and the best checked plan
+wins.
 """
 
 from __future__ import annotations
@@ -406,7 +408,7 @@ def _search(
         candidates.append((plan_objective(problem, routes), routes))
     # alternate own LNS and OR-Tools local search from the best plan so far; workers differ in
     # seed, first-solution strategy and annealing temperature
-    temp = (0.005, 0.0025)[seed % 2]
+    temp = (0.005, 0.004)[seed % 2]
     locked = problem.committed_ids() | {r for v in problem.vehicles for r in v.onboard}
     n_free = sum(1 for r in problem.requests if r.id not in locked)
     cycle = stale = 0

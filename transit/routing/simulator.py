@@ -70,6 +70,20 @@ CONFIRM = 12
 PICKUP, DELIVERY = darp.PICKUP, darp.DELIVERY
 Kind = darp.Kind
 
+#: Columns the simulation adds to the request table (see :class:`SimResult`).
+OUTCOME_COLUMNS = (
+    "status",
+    "vehicle_id",
+    "pickup_s",
+    "dropoff_s",
+    "wait_min",
+    "ride_min",
+    "direct_min",
+    "detour_factor",
+    "connection_s",
+    "missed_connection",
+)
+
 KPI_NAMES = (
     "served_rate",
     "rejected_rate",
@@ -320,6 +334,8 @@ class _Sim:
         self.reopt_accepted = 0
         self.reopt_failed = 0
         self.solver_s = 0.0
+        self.insertions = 0
+        self._last_reopt: tuple[frozenset[int], tuple[int, ...], int] | None = None
 
     # -- schedules ---------------------------------------------------------------------------
 
@@ -330,31 +346,64 @@ class _Sim:
     def schedule(
         self, veh: _Veh, plan: Sequence[tuple[int, Kind]], t0: float
     ) -> list[tuple[float, float]] | None:
-        """(arrival, start) of each stop with earliest departures, or None if infeasible."""
+        """(arrival, start) of each stop in the earliest feasible schedule, or None.
+
+        A forward pass starts every service as early as possible. When a ride would exceed its
+        maximum ride time, the pickup is delayed just enough (if its window allows) and the pass
+        is repeated: these delays are implied by the constraints, so the result is the least
+        feasible schedule (the same as the checker's temporal network gives), found in a few
+        passes.
+        """
+        floor: dict[int, float] = {}  # plan position -> delayed earliest start of a pickup
+        for _ in range(2 * len(plan) + 2):
+            res = self._forward(veh, plan, t0, floor)
+            if res is None or isinstance(res, list):
+                return res
+            pos_k, earliest = res
+            floor[pos_k] = earliest
+        return None
+
+    def _forward(
+        self,
+        veh: _Veh,
+        plan: Sequence[tuple[int, Kind]],
+        t0: float,
+        floor: Mapping[int, float],
+    ) -> list[tuple[float, float]] | tuple[int, float] | None:
+        """One forward pass: the schedule, or (position, later start) of a pickup to delay
+        for a ride-time excess, or None when infeasible."""
         tt = self.tt
         pos, t = veh.pos, t0
         load = sum(self.reqs[ri].load for ri in veh.onboard)
-        picked: dict[int, float] = {}
+        picked: dict[int, tuple[int, float]] = {}
         out: list[tuple[float, float]] = []
         cap = self.sc.capacity
-        for ri, kind in plan:
+        for k, (ri, kind) in enumerate(plan):
             r = self.reqs[ri]
             node = r.o if kind == PICKUP else r.d
             arr = t + tt[pos, node]
             lo, hi = self._window(ri, kind)
-            st = max(arr, lo)
+            st = max(arr, lo, floor.get(k, -math.inf))
             if st > hi + 1e-6:
                 return None
             if kind == PICKUP:
                 load += r.load
                 if load > cap:
                     return None
-                picked[ri] = st
+                picked[ri] = (k, st)
                 t = st + self.sp
             else:
-                p = picked.get(ri, veh.onboard.get(ri))
-                if p is None or st - (p + self.sp) > r.max_ride + 1e-6:
+                if ri in picked:
+                    pk, p = picked[ri]
+                elif ri in veh.onboard:
+                    pk, p = -1, veh.onboard[ri]
+                else:
                     return None
+                excess = st - (p + self.sp) - r.max_ride
+                if excess > 1e-6:
+                    if pk < 0:
+                        return None  # already on board: the pickup cannot move
+                    return pk, p + excess
                 load -= r.load
                 t = st + self.sd
             out.append((arr, st))
@@ -428,6 +477,7 @@ class _Sim:
         veh.free = max(veh.free, now)
         veh.plan = cand
         r.status = "accepted"
+        self.insertions += 1
         r.vehicle = vi
         return True
 
@@ -598,6 +648,11 @@ class _Sim:
             )
         if not near:
             return
+        # nothing new since the last re-optimization of these requests: the plan is as good
+        key = (frozenset(near), tuple(which), self.insertions)
+        if key == self._last_reopt:
+            return
+        self._last_reopt = key
         self.reopts += 1
         nodes = sorted(
             {self.depot}
@@ -665,10 +720,17 @@ class _Sim:
             tail = [(ri, kind) for ri, kind in v.plan if ri not in near]
             plan = head + tail
             if self.schedule(v, plan, max(v.free, now)) is None:
+                log.debug(
+                    "re-optimization at %.0f: plan of %s not feasible as executed (head alone %s)",
+                    now,
+                    v.vid,
+                    "feasible" if self.schedule(v, head, max(v.free, now)) is not None else "not",
+                )
                 return
             new_plans.append(plan)
         old = sum(self.plan_cost(v, v.plan) for v in vehs)
         new = sum(self.plan_cost(v, p) for v, p in zip(vehs, new_plans, strict=True))
+        log.debug("re-optimization at %.0f: travel %.0f s -> %.0f s", now, old, new)
         if new < old - 1e-6:
             self.reopt_accepted += 1
             for vi, p in zip(which, new_plans, strict=True):
@@ -787,7 +849,7 @@ class _Sim:
                 ),
             )
             rows.append(row)
-        req_df = pd.DataFrame(rows)
+        req_df = pd.DataFrame(rows, columns=[*self.sc.requests.columns, *OUTCOME_COLUMNS])
         track_rows: list[dict[str, Any]] = []
         veh_rows: list[dict[str, Any]] = []
         total_km = empty_km = pax_km = 0.0
