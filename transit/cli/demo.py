@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import print_table, progress, say
+from transit.cli.common import progress, say
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,25 @@ def command(out_dir: Path) -> None:
     """Run every pipeline on the embedded sample city (no network) and list what was written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     steps = _steps()
-    written: list[tuple[str, Path, float]] = []
+    written: list[tuple[Step, list[Path], float]] = []
     with progress() as prog:
         task = prog.add_task("demo", total=len(steps))
         for step in steps:
             prog.update(task, description=step.label)
             t0 = time.perf_counter()
             files = step.run(out_dir)
-            wall = time.perf_counter() - t0
-            written.extend((step.label, f, wall) for f in files)
-            say(f"done: {step.label} ({wall:.1f} s, {len(files)} files)")
+            written.append((step, files, time.perf_counter() - t0))
             prog.advance(task)
-    rows = [(label, str(path)) for label, path, _ in written]
-    print_table(f"transit demo wrote {len(rows)} files into {out_dir}", ["step", "file"], rows)
+    total = sum(len(files) for _, files, _ in written)
+    say(f"transit demo wrote {total} files into {out_dir} (sample city: illustrative data)")
+    for step, files, wall in written:
+        say(f"\n{step.label} ({wall:.0f} s, {len(files)} files)")
+        for path in files:
+            say(f"  {_relative(path, out_dir)}")
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
