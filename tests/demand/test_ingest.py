@@ -229,3 +229,13 @@ def test_raw_ids_never_written(tiny_feed: Path, tmp_path: Path) -> None:
         if f.is_file():
             data = f.read_bytes()
             assert not [r for r in raw if r.encode() in data], f
+
+
+def test_memory_limit_is_a_work_error(tiny_feed: Path, tiny_taps: Path, tmp_path: Path) -> None:
+    """Running out of DuckDB memory is reported as a work error naming the limit."""
+    from transit.demand.store import IngestOptions
+    from transit.errors import WorkError
+
+    opts = IngestOptions(memory_limit="1KB")
+    with pytest.raises(WorkError, match="1KB"):
+        ingest_files([tiny_taps], store=tmp_path / "st", key=KEY, feed=tiny_feed, options=opts)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.demand.conftest import KEY
+from transit import mapkit
 from transit.demand.ingest import ingest_files
 from transit.demand.kpis import KpiOptions
 from transit.demand.loads import compute_loads
@@ -88,8 +89,8 @@ def test_suppress() -> None:
     assert out["x"].tolist() == [None, 2.0, 3.0]
 
 
-def test_map_layers(store: Path) -> None:
-    """The map has one layer per time band and draws only values at or above k."""
+def test_map_layers(store: Path, tmp_path: Path) -> None:
+    """The map has one layer per time band, draws only values at or above k, opens offline."""
     schedule = Schedule.load(store / "schedule")
     loads = compute_loads(stop_visits(store), schedule)
     fmap = map_ridership(loads, schedule, k=2)
@@ -99,3 +100,5 @@ def test_map_layers(store: Path) -> None:
     assert "乗車 4 人" not in html  # per band SA has 3 (朝ピーク) and 1 (日中)
     assert "乗車 3 人" in html
     assert "平均乗車人員 5.0 人" in html
+    saved = mapkit.save_map(fmap, tmp_path / "ridership.html")
+    assert mapkit.remote_references(saved.path.read_text("utf-8")) == []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from transit import mapkit
 from transit.cli.common import print_table, say, write_json
 from transit.demand.ingest import detect_kind, ingest_files
 from transit.demand.kpis import KpiOptions
@@ -41,6 +42,7 @@ def group() -> None:
     type=click.Path(path_type=Path),
     help="Pseudonym key file (else $TRANSIT_PSEUDONYM_KEY).",
 )
+@click.option("--memory-limit", default="1200MB", show_default=True, help="DuckDB memory limit.")
 @click.option(
     "--schedule-tolerance",
     default=30.0,
@@ -64,6 +66,7 @@ def ingest_cmd(
     schedule_tolerance: float,
     match_tolerance: float,
     max_ride: float,
+    memory_limit: str,
 ) -> None:
     """Ingest tap/count files (CSV, Parquet; Excel for counts) into a ridership store."""
 
@@ -73,6 +76,7 @@ def ingest_cmd(
         schedule_tolerance_min=schedule_tolerance,
         match_tolerance_min=match_tolerance,
         max_ride_min=max_ride,
+        memory_limit=memory_limit,
     )
     summaries = ingest_files(list(files), store=store, key=key, feed=feed, options=opts)
     rows = []
@@ -218,7 +222,7 @@ def report_cmd(
     written = build_report(store, out, options=opts)
     schedule = Schedule.load(store / "schedule")
     html = out / "ridership_map.html"
-    map_ridership(compute_loads(stop_visits(store), schedule), schedule, k=k).save(str(html))
+    mapkit.save_map(map_ridership(compute_loads(stop_visits(store), schedule), schedule, k=k), html)
     written.append(html)
     say(f"wrote {len(written)} files to {out} (cells below k={k} suppressed)")
 

@@ -1,11 +1,13 @@
 """PNG charts of the report (matplotlib, Agg canvas; no global pyplot state).
 
-Labels are Japanese when a Japanese-capable font is installed; otherwise the same charts are
+Labels are Japanese, drawn with the IPAex Gothic font that the ``matplotlib-fontja`` package
+ships (or any Japanese font installed on the system); if none can be found the same charts are
 drawn with plain ASCII labels (so no label turns into empty boxes).
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -34,8 +36,11 @@ _JP_FONTS = (
 
 @lru_cache(maxsize=1)
 def japanese_font() -> str | None:
-    """Name of an installed Japanese-capable font, or None."""
-
+    """Name of a Japanese-capable font (registering the packaged IPAex Gothic), or None."""
+    packaged = importlib.resources.files("matplotlib_fontja") / "fonts" / "ipaexg.ttf"
+    if packaged.is_file():
+        with importlib.resources.as_file(packaged) as path:
+            font_manager.fontManager.addfont(str(path))
     names = {f.name for f in font_manager.fontManager.ttflist}
     for name in _JP_FONTS:
         if name in names:

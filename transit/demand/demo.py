@@ -12,6 +12,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from transit import mapkit
 from transit.demand.ingest import ingest_files
 from transit.demand.loads import compute_loads
 from transit.demand.pseudonym import ENV_KEY
@@ -49,7 +50,5 @@ def run(
     written += build_report(store, out_dir / "report")
     written += build_od(store, out_dir / "od")
     fmap = map_ridership(compute_loads(stop_visits(store), schedule), schedule)
-    html = out_dir / "ridership_map.html"
-    fmap.save(str(html))
-    written.append(html)
+    written.append(mapkit.save_map(fmap, out_dir / "ridership_map.html").path)
     return written

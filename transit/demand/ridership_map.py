@@ -1,5 +1,6 @@
 """Folium ridership map: stops as circles sized by boardings, segments as lines weighted by load,
-one layer per time band (used by ``transit maps``). Suppressed (small) values are not drawn."""
+one layer per time band (used by ``transit maps``). Suppressed (small) values are not drawn.
+The map has no tiles (it opens offline through :func:`transit.mapkit.save_map`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import math
 import folium
 import pandas as pd
 
+from transit import mapkit
 from transit.demand.privacy import DEFAULT_K, privacy_note
 from transit.demand.schedule import Schedule
 
@@ -17,10 +19,11 @@ def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K
     ``boardings >= k`` as circles (radius ∝ √boardings) and segments whose riders on board
     (summed over runs) reach ``k`` as lines (width ∝ mean load). Popups are Japanese."""
     stops = schedule.stops.drop_duplicates("stop_id").set_index("stop_id")
-    lat = float(stops["stop_lat"].mean()) if len(stops) else 32.58
-    lon = float(stops["stop_lon"].mean()) if len(stops) else 131.66
-    fmap = folium.Map(location=[lat, lon], zoom_start=13, tiles=None)
-    folium.TileLayer("OpenStreetMap", name="地図").add_to(fmap)
+    bounds = None
+    if len(stops):
+        lats, lons = stops["stop_lat"].astype(float), stops["stop_lon"].astype(float)
+        bounds = ((float(lats.min()), float(lons.min())), (float(lats.max()), float(lons.max())))
+    fmap = mapkit.new_map(bounds, title=f"乗降人員マップ — {privacy_note(k)}")
     coords = {
         str(i): (float(la), float(lo))
         for i, la, lo in zip(
@@ -65,6 +68,4 @@ def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K
             ).add_to(layer)
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    title = f"<div style='font-size:12px'>乗降人員マップ — {privacy_note(k)}</div>"
-    fmap.get_root().html.add_child(folium.Element(title))  # type: ignore[attr-defined]
     return fmap

@@ -43,7 +43,7 @@ from transit.demand.records import (
     normalize_header,
 )
 from transit.demand.schedule import Schedule
-from transit.errors import InputError, Location, RefusedError
+from transit.errors import InputError, Location, RefusedError, WorkError
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +327,18 @@ def ingest_taps(
     rejected row (row number, reason, message, no raw card id) to ``rejects/<sha12>.csv``.
     """
     opts = options or IngestOptions()
+    try:
+        return _ingest_taps(path, schedule=schedule, store=store, key=key, sha256=sha256, opts=opts)
+    except duckdb.OutOfMemoryException as exc:
+        raise WorkError(
+            f"{path.name}: not enough memory under the limit {opts.memory_limit} "
+            "(raise --memory-limit or split the file)"
+        ) from exc
+
+
+def _ingest_taps(
+    path: Path, *, schedule: Schedule, store: Path, key: bytes, sha256: str, opts: IngestOptions
+) -> IngestSummary:
     src = _source(path, TAP_REQUIRED, TAP_COLUMNS)
     rejects_rel = f"rejects/{sha256[:12]}.csv"
     notes: list[str] = []
