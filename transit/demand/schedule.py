@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from transit.errors import InputError, Location
+from transit.geo import haversine_m
 from transit.gtfs.feedio import read_feed
 
 log = logging.getLogger(__name__)
@@ -70,16 +71,6 @@ class Schedule:
                 Location.of(folder),
             )
         return cls(**{n: pd.read_parquet(folder / f"{n}.parquet") for n in _TABLES})
-
-
-def haversine_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    """Great-circle distance in km between arrays of WGS84 points."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def _secs(values: pd.Series) -> np.ndarray:
@@ -187,7 +178,7 @@ def build_schedule(tables: dict[str, pd.DataFrame]) -> Schedule:
     same_trip = np.r_[False, st["trip_id"].to_numpy()[1:] == st["trip_id"].to_numpy()[:-1]]
     step = np.zeros(len(st))
     if len(st) > 1:
-        step[1:] = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
+        step[1:] = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]) / 1000.0
     step = np.where(same_trip & np.isfinite(step), step, 0.0)
     line_km = pd.Series(step).groupby(st["trip_id"].to_numpy()).cumsum().to_numpy()
     shape = st["shape_dist"]
