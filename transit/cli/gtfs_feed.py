@@ -1,4 +1,4 @@
-"""Commands of `transit gtfs` (feed part): validate, diff, publish, export."""
+"""Commands of `transit gtfs` (feed part): validate, diff, publish, export, stats."""
 
 from __future__ import annotations
 
@@ -7,12 +7,18 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import say, write_json
+from transit.cli.common import print_table, say, write_json
 from transit.errors import InputError, Location, WorkError
 from transit.gtfs.diff import MIN_DAYS, MOVE_THRESHOLD_M, diff_feeds
 from transit.gtfs.export import export_feed
 from transit.gtfs.feedio import read_feed
 from transit.gtfs.publish import publish_feed
+from transit.gtfs.stats import (
+    compute_service_stats,
+    default_dates,
+    read_feed_kit,
+    write_service_stats,
+)
 from transit.gtfs.validate import format_report, validate_feed
 
 FEED = click.Path(exists=True, path_type=Path)
@@ -168,4 +174,31 @@ def export_cmd(feed: Path, out_dir: Path, overwrite: bool, json_path: Path | Non
         )
 
 
-COMMANDS: list[click.Command] = [validate_cmd, diff_cmd, publish_cmd, export_cmd]
+@click.command(name="stats")
+@click.argument("feed", type=FEED)
+@click.option(
+    "--date",
+    "dates",
+    multiple=True,
+    metavar="YYYYMMDD",
+    help="Day to count (repeatable; default: a Wednesday and a Saturday of the first week).",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the table as an Excel workbook (日本語の見出し).",
+)
+def stats_cmd(feed: Path, dates: tuple[str, ...], out: Path | None) -> None:
+    """Service per route and day (gtfs-kit): trips, first/last, headways, km, hours, speed."""
+    kit = read_feed_kit(feed)
+    table = compute_service_stats(kit, list(dates) or default_dates(kit))
+    cols = ["date", "route_id", "num_trips", "first_departure", "last_arrival"]
+    cols += ["mean_headway_min", "service_km", "service_hours"]
+    rows = table[cols].astype(object).where(table[cols].notna(), "").to_numpy().tolist()
+    print_table(f"{feed.name}: service by route and day", cols, rows)
+    if out is not None:
+        say(f"wrote {write_service_stats(table, out)}")
+
+
+COMMANDS: list[click.Command] = [validate_cmd, diff_cmd, publish_cmd, export_cmd, stats_cmd]

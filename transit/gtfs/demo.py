@@ -1,7 +1,7 @@
 """The GTFS-JP part of ``transit demo``: the open-data workflow on the sample city.
 
 1. check and build the sample source folder (shapes along the sample road network);
-2. judge the feed with the independent validator;
+2. judge the feed with the independent validator; count service per route (gtfs-kit);
 3. publish it into a fresh archive (version 1);
 4. make a *timetable revision* (next fiscal year, one loop trip five minutes later), build it,
    diff it against the published feed (continuity included) and publish it as version 2;
@@ -31,6 +31,12 @@ from transit.gtfs.feedmap import map_feed
 from transit.gtfs.publish import publish_feed
 from transit.gtfs.shapes import read_network
 from transit.gtfs.source import read_source
+from transit.gtfs.stats import (
+    compute_service_stats,
+    default_dates,
+    read_feed_kit,
+    write_service_stats,
+)
 from transit.gtfs.validate import validate_feed
 from transit.notices import has_errors
 from transit.paths import sample_dir
@@ -98,6 +104,10 @@ def run(out_dir: Path) -> list[Path]:
         raise WorkError(f"the judge found {report.errors} errors in the sample feed")
     archive = gtfs_dir / "archive"
     pub1 = publish_feed(feed_v1, archive, report=report)
+    kit = read_feed_kit(feed_v1)
+    stats = write_service_stats(
+        compute_service_stats(kit, default_dates(kit)), gtfs_dir / "service-stats-2026.xlsx"
+    )
 
     with tempfile.TemporaryDirectory(prefix="transit-demo-") as tmp:
         revised = revise_source(sample / "gtfs", Path(tmp) / "gtfs")
@@ -117,7 +127,7 @@ def run(out_dir: Path) -> list[Path]:
         map_feed(feed, roads=mapkit.graph_lines(nx.read_graphml(network))),
         maps_dir / "feed.html",
     )
-    files = [feed_v1, feed_v2, gtfs_dir / "diff.txt", gtfs_dir / "diff.json"]
+    files = [feed_v1, stats, feed_v2, gtfs_dir / "diff.txt", gtfs_dir / "diff.json"]
     files += sorted((gtfs_dir / "judge-2026").glob("report.*"))
     files += [pub1.path / "manifest.json", pub2.path / "manifest.json", saved.path]
     return files
