@@ -142,3 +142,30 @@ def test_atomic_write_keeps_old_file_on_failure(
         atomic_write_bytes(target, b"v2")
     assert target.read_bytes() == b"v1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.zip"]
+
+
+def test_demo_lists_each_steps_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from transit.cli import demo
+
+    def fake(out: Path) -> list[Path]:
+        (out / "gtfs").mkdir()
+        path = out / "gtfs" / "feed.zip"
+        path.write_bytes(b"x")
+        return [path]
+
+    monkeypatch.setattr(demo, "_steps", lambda: [demo.Step("GTFS-JP", fake)])
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        lines[0] == f"transit demo wrote 1 files into {tmp_path} (sample city: illustrative data)"
+    )
+    assert lines[2].startswith("GTFS-JP (") and lines[2].endswith(" s, 1 files)")
+    assert lines[3] == "  gtfs/feed.zip"
+
+
+def test_demo_has_one_step_per_pipeline() -> None:
+    from transit.cli import demo
+
+    assert [s.run.__name__ for s in demo._steps()] == ["_gtfs", "_demand", "_drt"]
