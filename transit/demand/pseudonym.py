@@ -61,8 +61,29 @@ def pseudonymize(card_id: str, key: bytes) -> str:
 
 
 def pseudonymize_many(card_ids: Iterable[str], key: bytes) -> list[str]:
-    """Pseudonyms of many card ids, in order."""
-    return [pseudonymize(c, key) for c in card_ids]
+    """Pseudonyms of many card ids, in order (equal to :func:`pseudonymize` of each).
+
+    HMAC as in RFC 2104, with the keyed inner and outer hash states computed once and copied
+    per id: about twice as fast as ``hmac.new`` per id (hundreds of thousands of cards).
+    """
+    block = hashlib.sha256().block_size
+    k = hashlib.sha256(key).digest() if len(key) > block else key
+    k = k.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+    out: list[str] = []
+    first = ""
+    for card in card_ids:
+        i = inner.copy()
+        i.update(card.encode("utf-8"))
+        o = outer.copy()
+        o.update(i.digest())
+        out.append(o.hexdigest()[:PSEUDONYM_CHARS])
+        if len(out) == 1:
+            first = card
+    if out and out[0] != pseudonymize(first, key):  # pragma: no cover - guards the shortcut
+        raise AssertionError("pseudonymize_many disagrees with HMAC-SHA256")
+    return out
 
 
 def key_check(key: bytes) -> str:
