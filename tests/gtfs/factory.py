@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 
 FEED_TOML = """\
 [feed]
@@ -164,3 +165,41 @@ def make_source(
     write_sheet(ws, fares if fares is not None else FARES)
     fb.save(folder / "fares" / "fares.xlsx")
     return folder
+
+
+def df(rows: list[list[str]]) -> pd.DataFrame:
+    """A string DataFrame from a header row and body rows."""
+    head, *body = rows
+    return pd.DataFrame(body, columns=head, dtype=str)
+
+
+def tiny_common() -> dict[str, pd.DataFrame]:
+    """Agency (延岡市), 3 stops (S1 延岡駅, S2 市役所前, S3 本町) and route R1 of the tiny test feeds."""
+    return {
+        "agency": df(
+            [
+                ["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"],
+                [
+                    "4000020452033",
+                    "延岡市",
+                    "https://www.city.nobeoka.miyazaki.jp/",
+                    "Asia/Tokyo",
+                    "ja",
+                ],
+            ]
+        ),
+        "stops": df(
+            [
+                ["stop_id", "stop_name", "stop_lat", "stop_lon"],
+                ["S1", "延岡駅", "32.5889", "131.6636"],
+                ["S2", "市役所前", "32.5822", "131.6650"],
+                ["S3", "本町", "32.5844", "131.6690"],
+            ]
+        ),
+        "routes": df(
+            [
+                ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
+                ["R1", "4000020452033", "1", "延岡駅～本町線", "3"],
+            ]
+        ),
+    }

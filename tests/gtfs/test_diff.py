@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from tests.gtfs.factory import df
 from transit.cli import main
 from transit.gtfs.diff import (
     ContinuityCheck,
@@ -18,11 +18,6 @@ from transit.gtfs.diff import (
     service_dates,
 )
 from transit.gtfs.feedio import Feed, write_feed
-
-
-def _df(rows: list[list[str]]) -> pd.DataFrame:
-    head, *body = rows
-    return pd.DataFrame(body, columns=head, dtype=str)
 
 
 def make_feed(
@@ -64,22 +59,22 @@ def make_feed(
         trips.append(["R1", "weekday", "T3"])
         st += [["T3", "09:00:00", "09:00:00", "S1", "1"], ["T3", "09:10:00", "09:10:00", "S3", "2"]]
     tables = {
-        "agency": _df(
+        "agency": df(
             [
                 ["agency_id", "agency_name", "agency_url", "agency_timezone"],
                 ["A", "延岡市", "https://x.jp/", "Asia/Tokyo"],
             ]
         ),
-        "stops": _df(stops),
-        "routes": _df(
+        "stops": df(stops),
+        "routes": df(
             [
                 ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
                 ["R1", "A", "1", route_name, "3"],
             ]
         ),
-        "trips": _df(trips),
-        "stop_times": _df(st),
-        "calendar": _df(
+        "trips": df(trips),
+        "stop_times": df(st),
+        "calendar": df(
             [
                 [
                     "service_id",
@@ -96,21 +91,21 @@ def make_feed(
                 ["weekday", "1", "1", "1", "1", "1", "0", "0", start, end],
             ]
         ),
-        "calendar_dates": _df(
+        "calendar_dates": df(
             [
                 ["service_id", "date", "exception_type"],
                 *[["weekday", d, "2"] for d in removed_dates],
             ]
         ),
-        "fare_attributes": _df(
+        "fare_attributes": df(
             [["fare_id", "price", "currency_type", "payment_method"], ["F", fare, "JPY", "0"]]
         ),
-        "fare_rules": _df(
+        "fare_rules": df(
             [["fare_id", "route_id", "origin_id", "destination_id"], ["F", "R1", "Z1", "Z3"]]
         ),
     }
     if with_info:
-        tables["feed_info"] = _df(
+        tables["feed_info"] = df(
             [
                 [
                     "feed_publisher_name",

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.gtfs.factory import df
 from transit.cli import main
 from transit.gtfs.build import build_tables
 from transit.gtfs.calendar import is_holiday, is_new_year_break
@@ -26,16 +26,11 @@ from transit.gtfs.feedio import Feed, read_feed, write_feed
 from transit.gtfs.source import read_config, read_source
 
 
-def _df(rows: list[list[str]]) -> pd.DataFrame:
-    head, *body = rows
-    return pd.DataFrame(body, columns=head, dtype=str)
-
-
 def tiny_feed() -> Feed:
     """3 stops, 1 route with fares by zone, 2 weekday trips (T1 waits 1 min at S2), feed_info."""
     return Feed(
         {
-            "agency": _df(
+            "agency": df(
                 [
                     ["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"],
                     [
@@ -47,7 +42,7 @@ def tiny_feed() -> Feed:
                     ],
                 ]
             ),
-            "stops": _df(
+            "stops": df(
                 [
                     ["stop_id", "stop_name", "stop_lat", "stop_lon", "zone_id", "platform_code"],
                     ["S1", "延岡駅", "32.5889", "131.6636", "Z1", "1"],
@@ -55,7 +50,7 @@ def tiny_feed() -> Feed:
                     ["S3", "本町", "32.5844", "131.669", "Z3", ""],
                 ]
             ),
-            "routes": _df(
+            "routes": df(
                 [
                     [
                         "route_id",
@@ -68,14 +63,14 @@ def tiny_feed() -> Feed:
                     ["R1", "4000020452033", "1", "延岡駅～本町線", "3", "0072B2"],
                 ]
             ),
-            "trips": _df(
+            "trips": df(
                 [
                     ["route_id", "service_id", "trip_id", "trip_headsign", "direction_id"],
                     ["R1", "weekday", "T1", "本町", "0"],
                     ["R1", "weekday", "T2", "本町", "0"],
                 ]
             ),
-            "stop_times": _df(
+            "stop_times": df(
                 [
                     ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"],
                     ["T1", "07:00:00", "07:00:00", "S1", "1"],
@@ -86,7 +81,7 @@ def tiny_feed() -> Feed:
                     ["T2", "24:10:00", "24:10:00", "S3", "3"],
                 ]
             ),
-            "calendar": _df(
+            "calendar": df(
                 [
                     [
                         "service_id",
@@ -103,7 +98,7 @@ def tiny_feed() -> Feed:
                     ["weekday", "1", "1", "1", "1", "1", "0", "0", "20260401", "20260630"],
                 ]
             ),
-            "calendar_dates": _df(
+            "calendar_dates": df(
                 [
                     ["service_id", "date", "exception_type"],
                     ["weekday", "20260429", "2"],
@@ -112,14 +107,14 @@ def tiny_feed() -> Feed:
                     ["weekday", "20260506", "2"],
                 ]
             ),
-            "fare_attributes": _df(
+            "fare_attributes": df(
                 [
                     ["fare_id", "price", "currency_type", "payment_method", "transfers"],
                     ["F200", "200", "JPY", "0", "0"],
                     ["F300", "300", "JPY", "0", "0"],
                 ]
             ),
-            "fare_rules": _df(
+            "fare_rules": df(
                 [
                     ["fare_id", "route_id", "origin_id", "destination_id"],
                     ["F200", "R1", "Z1", "Z2"],
@@ -130,7 +125,7 @@ def tiny_feed() -> Feed:
                     ["F300", "R1", "Z3", "Z1"],
                 ]
             ),
-            "feed_info": _df(
+            "feed_info": df(
                 [
                     [
                         "feed_publisher_name",
@@ -279,13 +274,13 @@ def test_losses_are_counted() -> None:
         trips=trips,
         calendar=cal,
         calendar_dates=feed.calendar_dates.assign(service_id="平日"),
-        frequencies=_df(
+        frequencies=df(
             [
                 ["trip_id", "start_time", "end_time", "headway_secs"],
                 ["T1", "07:00:00", "09:00:00", "600"],
             ]
         ),
-        shapes=_df(
+        shapes=df(
             [
                 ["shape_id", "shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"],
                 ["A", "32.5", "131.6", "1"],
@@ -426,17 +421,17 @@ def random_feeds(draw: st.DrawFn) -> Feed:
     ]
     return Feed(
         {
-            "agency": _df(
+            "agency": df(
                 [
                     ["agency_id", "agency_name", "agency_url", "agency_timezone"],
                     ["A", "延岡市", "https://x.jp/", "Asia/Tokyo"],
                 ]
             ),
-            "stops": _df(stops),
-            "routes": _df(routes),
-            "trips": _df(trips),
-            "stop_times": _df(st_rows),
-            "calendar": _df(cal),
+            "stops": df(stops),
+            "routes": df(routes),
+            "trips": df(trips),
+            "stop_times": df(st_rows),
+            "calendar": df(cal),
         }
     )
 

@@ -12,53 +12,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.gtfs.factory import df, tiny_common
 from transit.errors import DataNotFoundError, InputError
 from transit.gtfs import feedio
 from transit.gtfs.feedio import Feed, read_feed, table_to_csv, write_feed
 
 
-def _df(rows: list[list[str]]) -> pd.DataFrame:
-    head, *body = rows
-    return pd.DataFrame(body, columns=head, dtype=str)
-
-
 def tiny_tables() -> dict[str, pd.DataFrame]:
     """Agency, 3 stops, 1 route, 2 trips, 6 stop times, a calendar and feed_info."""
     return {
-        "agency": _df(
-            [
-                ["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"],
-                [
-                    "4000020452033",
-                    "延岡市",
-                    "https://www.city.nobeoka.miyazaki.jp/",
-                    "Asia/Tokyo",
-                    "ja",
-                ],
-            ]
-        ),
-        "stops": _df(
-            [
-                ["stop_id", "stop_name", "stop_lat", "stop_lon"],
-                ["S1", "延岡駅", "32.5889", "131.6636"],
-                ["S2", "市役所前", "32.5822", "131.6650"],
-                ["S3", "本町", "32.5844", "131.6690"],
-            ]
-        ),
-        "routes": _df(
-            [
-                ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
-                ["R1", "4000020452033", "1", "延岡駅～本町線", "3"],
-            ]
-        ),
-        "trips": _df(
+        **tiny_common(),
+        "trips": df(
             [
                 ["route_id", "service_id", "trip_id", "trip_headsign"],
                 ["R1", "weekday", "T1", "本町"],
                 ["R1", "weekday", "T2", "本町"],
             ]
         ),
-        "stop_times": _df(
+        "stop_times": df(
             [
                 ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"],
                 ["T1", "07:00:00", "07:00:00", "S1", "1"],
@@ -124,11 +95,11 @@ def test_canonical_bytes_and_zip_layout(tmp_path: Path) -> None:
 @given(seed=st.integers(0, 2**16), col_seed=st.integers(0, 2**16))
 def test_row_and_column_order_never_change_the_bytes(seed: int, col_seed: int) -> None:
     """Shuffling rows and columns of every table gives byte-identical CSV."""
-    for name, df in tiny_tables().items():
-        shuffled = df.sample(frac=1.0, random_state=seed)
-        cols = list(df.columns)
+    for name, table in tiny_tables().items():
+        shuffled = table.sample(frac=1.0, random_state=seed)
+        cols = list(table.columns)
         order = pd.Series(cols).sample(frac=1.0, random_state=col_seed).tolist()
-        assert table_to_csv(name, shuffled[order]) == table_to_csv(name, df)
+        assert table_to_csv(name, shuffled[order]) == table_to_csv(name, table)
 
 
 def test_equal_input_gives_byte_identical_zips(tmp_path: Path) -> None:

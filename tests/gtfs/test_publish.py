@@ -7,9 +7,9 @@ import hashlib
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from tests.gtfs.factory import df, tiny_common
 from transit.cli import main
 from transit.errors import InputError, RefusedError
 from transit.gtfs import publish as publish_mod
@@ -20,44 +20,14 @@ from transit.gtfs.validate import JudgeNotice, ValidationReport
 NOW = dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
 
 
-def _df(rows: list[list[str]]) -> pd.DataFrame:
-    head, *body = rows
-    return pd.DataFrame(body, columns=head, dtype=str)
-
-
 def make_zip(
     path: Path, *, start: str = "20260401", end: str = "20260630", version: str = "1"
 ) -> Path:
     """A valid small feed (the judge reports 0 errors) for the given period."""
     tables = {
-        "agency": _df(
-            [
-                ["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"],
-                [
-                    "4000020452033",
-                    "延岡市",
-                    "https://www.city.nobeoka.miyazaki.jp/",
-                    "Asia/Tokyo",
-                    "ja",
-                ],
-            ]
-        ),
-        "stops": _df(
-            [
-                ["stop_id", "stop_name", "stop_lat", "stop_lon"],
-                ["S1", "延岡駅", "32.5889", "131.6636"],
-                ["S2", "市役所前", "32.5822", "131.6650"],
-                ["S3", "本町", "32.5844", "131.6690"],
-            ]
-        ),
-        "routes": _df(
-            [
-                ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
-                ["R1", "4000020452033", "1", "延岡駅～本町線", "3"],
-            ]
-        ),
-        "trips": _df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
-        "stop_times": _df(
+        **tiny_common(),
+        "trips": df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
+        "stop_times": df(
             [
                 [
                     "trip_id",
@@ -72,7 +42,7 @@ def make_zip(
                 ["T1", "07:10:00", "07:10:00", "S3", "3", "1"],
             ]
         ),
-        "calendar": _df(
+        "calendar": df(
             [
                 [
                     "service_id",
@@ -89,7 +59,7 @@ def make_zip(
                 ["weekday", "1", "1", "1", "1", "1", "0", "0", start, end],
             ]
         ),
-        "feed_info": _df(
+        "feed_info": df(
             [
                 [
                     "feed_publisher_name",

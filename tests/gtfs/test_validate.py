@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.gtfs.factory import df, tiny_common
 from transit.cli import main
 from transit.errors import InputError
 from transit.gtfs.feedio import Feed, read_feed, write_feed
@@ -23,43 +24,13 @@ from transit.gtfs.validate import (
 from transit.paths import REPO_DIR
 
 
-def _df(rows: list[list[str]]) -> pd.DataFrame:
-    head, *body = rows
-    return pd.DataFrame(body, columns=head, dtype=str)
-
-
 def tables(*, bad_stop: bool = False) -> dict[str, pd.DataFrame]:
     """A valid small feed; with ``bad_stop`` a stop time names a stop that does not exist."""
     last = "S9" if bad_stop else "S3"
     return {
-        "agency": _df(
-            [
-                ["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"],
-                [
-                    "4000020452033",
-                    "延岡市",
-                    "https://www.city.nobeoka.miyazaki.jp/",
-                    "Asia/Tokyo",
-                    "ja",
-                ],
-            ]
-        ),
-        "stops": _df(
-            [
-                ["stop_id", "stop_name", "stop_lat", "stop_lon"],
-                ["S1", "延岡駅", "32.5889", "131.6636"],
-                ["S2", "市役所前", "32.5822", "131.6650"],
-                ["S3", "本町", "32.5844", "131.6690"],
-            ]
-        ),
-        "routes": _df(
-            [
-                ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
-                ["R1", "4000020452033", "1", "延岡駅～本町線", "3"],
-            ]
-        ),
-        "trips": _df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
-        "stop_times": _df(
+        **tiny_common(),
+        "trips": df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
+        "stop_times": df(
             [
                 [
                     "trip_id",
@@ -74,7 +45,7 @@ def tables(*, bad_stop: bool = False) -> dict[str, pd.DataFrame]:
                 ["T1", "07:10:00", "07:10:00", last, "3", "1"],
             ]
         ),
-        "calendar": _df(
+        "calendar": df(
             [
                 [
                     "service_id",
@@ -91,7 +62,7 @@ def tables(*, bad_stop: bool = False) -> dict[str, pd.DataFrame]:
                 ["weekday", "1", "1", "1", "1", "1", "0", "0", "20260401", "20260630"],
             ]
         ),
-        "feed_info": _df(
+        "feed_info": df(
             [
                 [
                     "feed_publisher_name",
