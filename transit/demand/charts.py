@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def _labels() -> dict[str, str]:
             "load": "平均乗車人員",
             "alight": "降車数",
             "profile": "区間別乗車人員",
+            "direction": "方向",
             "suppressed": "k未満は秘匿",
         }
     return {
@@ -68,6 +70,7 @@ def _labels() -> dict[str, str]:
         "load": "mean load",
         "alight": "alightings",
         "profile": "Load profile",
+        "direction": "direction",
         "suppressed": "cells below k suppressed",
     }
 
@@ -79,6 +82,11 @@ def _figure() -> Figure:
     if font:
         fig.text(0, 0, "", family=font)
     return fig
+
+
+def _font_prop() -> font_manager.FontProperties | None:
+    font = japanese_font()
+    return font_manager.FontProperties(family=font) if font else None
 
 
 def _font_kw() -> dict[str, Any] | None:
@@ -104,13 +112,24 @@ def draw_boardings_by_hour(loads: pd.DataFrame, path: Path, *, k: int) -> Path:
 
 
 def draw_load_profiles(
-    profile: pd.DataFrame, routes: pd.DataFrame, folder: Path, *, limit: int = 12
+    profile: pd.DataFrame,
+    routes: pd.DataFrame,
+    folder: Path,
+    *,
+    limit: int = 12,
+    stop_names: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """One chart per route and direction (the ``limit`` routes with most boardings): bars of
     boardings and alightings by stop, line of mean load. ``profile`` is the published (already
-    suppressed) load profile; blank cells are drawn as gaps."""
+    suppressed) load profile; blank cells are drawn as gaps. Stops are labelled by name when
+    ``stop_names`` (stop_id -> name) is given, else by id; the title names the route."""
     lab = _labels()
     top = routes.sort_values("boardings", ascending=False)["route_id"].head(limit).tolist()
+    route_names: dict[str, str] = (
+        dict(zip(routes["route_id"].astype(str), routes["route_name"].astype(str), strict=True))
+        if "route_name" in routes.columns
+        else {}
+    )
     folder.mkdir(parents=True, exist_ok=True)
     out: list[Path] = []
     for (route, direction), grp in profile[profile["route_id"].isin(top)].groupby(
@@ -128,10 +147,16 @@ def draw_load_profiles(
         ax2 = ax.twinx()
         ax2.plot(x, m, color="#2f855a", marker="o", label=lab["load"])
         ax2.set_ylabel(lab["load"], fontdict=_font_kw())
-        ax.set_xticks(x, g["stop_id"].astype(str).tolist(), rotation=90, fontsize=6)
+        ids = g["stop_id"].astype(str).tolist()
+        labels = [stop_names.get(i, i) for i in ids] if stop_names else ids
+        ax.set_xticks(x, labels, rotation=90, fontsize=7, fontproperties=_font_prop())
         ax.set_xlabel(lab["stop"], fontdict=_font_kw())
         ax.set_ylabel(lab["boardings"], fontdict=_font_kw())
-        ax.set_title(f"{lab['profile']}: {route} / {direction}", fontdict=_font_kw())
+        name = route_names.get(str(route), "")
+        title = f"{route} {name}".strip() if name and name != str(route) else str(route)
+        ax.set_title(
+            f"{lab['profile']}: {title} / {lab['direction']} {direction}", fontdict=_font_kw()
+        )
         ax.legend(loc="upper left", prop=_font_kw())
         fig.subplots_adjust(bottom=0.3, right=0.88)
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(route))

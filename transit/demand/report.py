@@ -304,8 +304,14 @@ def build_report(store: Path, out_dir: Path, *, options: ReportOptions | None = 
             return []
         cdir = out_dir / "charts"
         files = [draw_boardings_by_hour(loads, cdir / "boardings_by_hour.png", k=k)]
+        stops = Schedule.load(store / "schedule").stops
+        names = dict(zip(stops["stop_id"].astype(str), stops["stop_name"].astype(str), strict=True))
         return files + draw_load_profiles(
-            _published_profile(profile, k=k), routes, cdir, limit=opts.max_route_charts
+            _published_profile(profile, k=k),
+            routes,
+            cdir,
+            limit=opts.max_route_charts,
+            stop_names=names,
         )
 
     # the charts are drawn while the OD queries run (see _compute_tables)
