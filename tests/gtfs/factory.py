@@ -203,3 +203,14 @@ def tiny_common() -> dict[str, pd.DataFrame]:
             ]
         ),
     }
+
+
+def weekday_calendar(start: str, end: str) -> pd.DataFrame:
+    """calendar.txt with one service ``weekday`` (Monday–Friday) from ``start`` to ``end``."""
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    return df(
+        [
+            ["service_id", *days, "start_date", "end_date"],
+            ["weekday", "1", "1", "1", "1", "1", "0", "0", start, end],
+        ]
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gtfs.factory import df
+from tests.gtfs.factory import df, weekday_calendar
 from transit.cli import main
 from transit.gtfs.diff import (
     ContinuityCheck,
@@ -74,23 +74,7 @@ def make_feed(
         ),
         "trips": df(trips),
         "stop_times": df(st),
-        "calendar": df(
-            [
-                [
-                    "service_id",
-                    "monday",
-                    "tuesday",
-                    "wednesday",
-                    "thursday",
-                    "friday",
-                    "saturday",
-                    "sunday",
-                    "start_date",
-                    "end_date",
-                ],
-                ["weekday", "1", "1", "1", "1", "1", "0", "0", start, end],
-            ]
-        ),
+        "calendar": weekday_calendar(start, end),
         "calendar_dates": df(
             [
                 ["service_id", "date", "exception_type"],

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.gtfs.factory import df
+from tests.gtfs.factory import df, weekday_calendar
 from transit.cli import main
 from transit.gtfs.build import build_tables
 from transit.gtfs.calendar import is_holiday, is_new_year_break
@@ -81,23 +81,7 @@ def tiny_feed() -> Feed:
                     ["T2", "24:10:00", "24:10:00", "S3", "3"],
                 ]
             ),
-            "calendar": df(
-                [
-                    [
-                        "service_id",
-                        "monday",
-                        "tuesday",
-                        "wednesday",
-                        "thursday",
-                        "friday",
-                        "saturday",
-                        "sunday",
-                        "start_date",
-                        "end_date",
-                    ],
-                    ["weekday", "1", "1", "1", "1", "1", "0", "0", "20260401", "20260630"],
-                ]
-            ),
+            "calendar": weekday_calendar("20260401", "20260630"),
             "calendar_dates": df(
                 [
                     ["service_id", "date", "exception_type"],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gtfs.factory import df, tiny_common
+from tests.gtfs.factory import df, tiny_common, weekday_calendar
 from transit.cli import main
 from transit.errors import InputError, RefusedError
 from transit.gtfs import publish as publish_mod
@@ -42,23 +42,7 @@ def make_zip(
                 ["T1", "07:10:00", "07:10:00", "S3", "3", "1"],
             ]
         ),
-        "calendar": df(
-            [
-                [
-                    "service_id",
-                    "monday",
-                    "tuesday",
-                    "wednesday",
-                    "thursday",
-                    "friday",
-                    "saturday",
-                    "sunday",
-                    "start_date",
-                    "end_date",
-                ],
-                ["weekday", "1", "1", "1", "1", "1", "0", "0", start, end],
-            ]
-        ),
+        "calendar": weekday_calendar(start, end),
         "feed_info": df(
             [
                 [

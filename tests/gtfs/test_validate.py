@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.gtfs.factory import df, tiny_common
+from tests.gtfs.factory import df, tiny_common, weekday_calendar
 from transit.cli import main
 from transit.errors import InputError
 from transit.gtfs.feedio import Feed, read_feed, write_feed
@@ -45,23 +45,7 @@ def tables(*, bad_stop: bool = False) -> dict[str, pd.DataFrame]:
                 ["T1", "07:10:00", "07:10:00", last, "3", "1"],
             ]
         ),
-        "calendar": df(
-            [
-                [
-                    "service_id",
-                    "monday",
-                    "tuesday",
-                    "wednesday",
-                    "thursday",
-                    "friday",
-                    "saturday",
-                    "sunday",
-                    "start_date",
-                    "end_date",
-                ],
-                ["weekday", "1", "1", "1", "1", "1", "0", "0", "20260401", "20260630"],
-            ]
-        ),
+        "calendar": weekday_calendar("20260401", "20260630"),
         "feed_info": df(
             [
                 [
