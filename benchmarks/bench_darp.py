@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from transit.paths import external_path
-from transit.routing.bench import (
+from transit.core.paths import external_path
+from transit.routing.dispatch.bench import (
     TABLE_COLUMNS,
     list_instances,
     load_bks,

@@ -373,9 +373,9 @@ def main() -> int:
         print(json.dumps(res))
         return 0
 
+    from transit.core.paths import external_data_dir
     from transit.demand.schedule import read_schedule
     from transit.demand.synth import SynthOptions, synth_taps, write_taps
-    from transit.paths import external_data_dir
 
     feed = args.feed
     with tempfile.TemporaryDirectory(prefix="bench-demand-") as tmp:

@@ -20,14 +20,14 @@ from collections import Counter
 from pathlib import Path
 
 from transit.cli.common import print_table, write_json
-from transit.gtfs.build import build_tables, write_tables
-from transit.gtfs.check import check_source
+from transit.core.notices import Severity
+from transit.core.paths import external_data_dir
+from transit.gtfs.builder.tables import build_tables, write_tables
 from transit.gtfs.feedio import read_feed
-from transit.gtfs.muroran import REFERENCE, compare_with_reference, write_muroran_source
-from transit.gtfs.source import read_source
+from transit.gtfs.source.check import check_source
+from transit.gtfs.source.muroran import REFERENCE, compare_with_reference, write_muroran_source
+from transit.gtfs.source.read import read_source
 from transit.gtfs.validate import validate_feed
-from transit.notices import Severity
-from transit.paths import external_data_dir
 
 TARGET_BUILD_S = 10.0
 

@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from transit.gtfs.build import build_tables
-from transit.gtfs.export import compare_round_trip, export_feed
+from transit.core.paths import external_data_dir
+from transit.gtfs.builder.tables import build_tables
+from transit.gtfs.export.plan import compare_round_trip, export_feed
 from transit.gtfs.feedio import read_feed, write_feed
-from transit.gtfs.source import read_source
-from transit.paths import external_data_dir
+from transit.gtfs.source.read import read_source
 
 
 def feeds(base: Path) -> list[Path]:

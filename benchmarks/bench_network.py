@@ -1,8 +1,8 @@
 """Benchmark: bulk travel-time matrices (target: 1,000 × 1,000 on a 10,000-node graph in ≤ 5 s).
 
 Builds a seeded 100 × 100 street grid (10,000 nodes, ~40,000 directed edges, random travel
-times), times :func:`transit.routing.matrix.graph_to_csr` and a 1,000 × 1,000
-:func:`transit.routing.matrix.travel_time_matrix`, and checks 20 random rows against networkx
+times), times :func:`transit.routing.roads.matrix.graph_to_csr` and a 1,000 × 1,000
+:func:`transit.routing.roads.matrix.travel_time_matrix`, and checks 20 random rows against networkx
 Dijkstra. Also times the sample city's network (load, travel times, all-pairs matrix). Prints a
 table and writes ``bench_network.json``.
 
@@ -39,8 +39,8 @@ def grid(side: int, seed: int) -> nx.MultiDiGraph:
 
 
 def main() -> int:
-    from transit.routing.matrix import graph_to_csr, travel_time_matrix
-    from transit.routing.network import add_travel_times, sample_network
+    from transit.routing.roads.matrix import graph_to_csr, travel_time_matrix
+    from transit.routing.roads.network import add_travel_times, sample_network
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("bench-output"))

@@ -67,9 +67,9 @@ KEYS = (
 
 
 def main() -> int:
-    from transit.paths import sample_dir
-    from transit.routing.area import load_area
-    from transit.routing.simulator import prepare_area, simulate
+    from transit.core.paths import sample_dir
+    from transit.routing.areas.config import load_area
+    from transit.routing.sim.simulator import prepare_area, simulate
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("bench-output"))

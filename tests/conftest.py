@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transit.paths import ENV_EXTERNAL, external_data_dir, sample_dir
+from transit.core.paths import ENV_EXTERNAL, external_data_dir, sample_dir
 
 
 @pytest.fixture(scope="session")

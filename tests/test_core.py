@@ -10,10 +10,10 @@ from typing import Literal
 import pytest
 
 from transit.cli import main
-from transit.config import from_mapping, load_config
-from transit.errors import ConfigError, DataNotFoundError, InputErrors, Location
-from transit.notices import Notice, Severity, count_by_code, has_errors
-from transit.paths import ENV_EXTERNAL, external_data_dir
+from transit.core.config import from_mapping, load_config
+from transit.core.errors import ConfigError, DataNotFoundError, InputErrors, Location
+from transit.core.notices import Notice, NoticeCatalogue, Severity, count_by_code, has_errors
+from transit.core.paths import ENV_EXTERNAL, external_data_dir
 
 
 def test_location_reads_like_a_sentence() -> None:
@@ -90,7 +90,7 @@ def test_external_resolver_honours_env(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_external_resolver_absent_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_EXTERNAL, str(tmp_path / "nope"))
-    monkeypatch.setattr("transit.paths.REPO_DIR", tmp_path / "repo")
+    monkeypatch.setattr("transit.core.paths.REPO_DIR", tmp_path / "repo")
     assert external_data_dir(required=False) is None
     with pytest.raises(DataNotFoundError, match=ENV_EXTERNAL):
         external_data_dir()
@@ -111,7 +111,7 @@ def test_bad_argument_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) 
 def test_haversine_scalar_and_array() -> None:
     import numpy as np
 
-    from transit.geo import EARTH_RADIUS_M, haversine_m
+    from transit.core.geo import EARTH_RADIUS_M, haversine_m
 
     one_degree = EARTH_RADIUS_M * np.pi / 180
     assert haversine_m(32.0, 131.0, 33.0, 131.0) == pytest.approx(one_degree, rel=1e-12)
@@ -128,7 +128,7 @@ def test_atomic_write_keeps_old_file_on_failure(
     import hashlib
     import os
 
-    from transit.fileio import atomic_write_bytes, sha256_file
+    from transit.core.fileio import atomic_write_bytes, sha256_file
 
     target = tmp_path / "feed.zip"
     atomic_write_bytes(target, b"v1")
@@ -155,7 +155,7 @@ def test_demo_lists_each_steps_files(
         path.write_bytes(b"x")
         return [path]
 
-    monkeypatch.setattr(demo, "_steps", lambda: [demo.Step("GTFS-JP", fake)])
+    monkeypatch.setattr(demo, "demo_steps", lambda: [demo.Step("GTFS-JP", fake)])
     assert main(["demo", "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert (
@@ -166,6 +166,31 @@ def test_demo_lists_each_steps_files(
 
 
 def test_demo_has_one_step_per_pipeline() -> None:
-    from transit.cli import demo
+    from transit.demo.steps import demo_steps
 
-    assert [s.run.__name__ for s in demo._steps()] == ["_gtfs", "_demand", "_drt"]
+    assert [s.run.__name__ for s in demo_steps()] == ["_gtfs", "_demand", "_drt"]
+
+
+def test_catalogue_gives_each_code_one_severity() -> None:
+    cat = NoticeCatalogue("t", {"a_code": (Severity.WARNING, "A meaning.")})
+    n = cat.notice("a_code", "msg", Location(row=3))
+    assert (n.code, n.severity, str(n)) == (
+        "a_code",
+        Severity.WARNING,
+        "WARNING a_code: row 3: msg",
+    )
+    assert "a_code" in cat and list(cat) == ["a_code"] and len(cat) == 1
+    assert cat.meaning("a_code") == "A meaning."
+    with pytest.raises(KeyError):
+        cat.notice("other", "msg")
+
+
+def test_atomic_json_is_sorted_readable_and_replaces(tmp_path: Path) -> None:
+    from transit.core.fileio import atomic_write_json
+
+    target = tmp_path / "sub" / "x.json"
+    atomic_write_json(target, {"b": 1, "a": "延岡"})
+    assert target.read_text("utf-8") == '{\n  "a": "延岡",\n  "b": 1\n}\n'
+    atomic_write_json(target, [1])
+    assert target.read_text("utf-8") == "[\n  1\n]\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["x.json"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from transit.core.errors import InputError, RefusedError
 from transit.demand.pseudonym import ENV_KEY, key_check, load_key, pseudonymize
-from transit.errors import InputError, RefusedError
 
 
 def test_pseudonym_is_truncated_hmac_sha256() -> None:

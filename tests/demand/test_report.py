@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 
 from tests.demand.conftest import KEY
-from transit import mapkit
 from transit.demand.ingest import ingest_files
 from transit.demand.kpis import KpiOptions
 from transit.demand.loads import compute_loads
 from transit.demand.privacy import privacy_note, suppress
 from transit.demand.report import ReportOptions, build_report
-from transit.demand.ridership_map import map_ridership
 from transit.demand.schedule import Schedule
 from transit.demand.store import stop_visits
+from transit.maps import mapkit
+from transit.maps.ridership import map_ridership
 
 
 @pytest.fixture

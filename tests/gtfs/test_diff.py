@@ -10,14 +10,9 @@ import pytest
 
 from tests.gtfs.factory import df, weekday_calendar
 from transit.cli import main
-from transit.gtfs.diff import (
-    ContinuityCheck,
-    check_continuity,
-    diff_feeds,
-    feed_period,
-    service_dates,
-)
+from transit.gtfs.diff import ContinuityCheck, check_continuity, diff_feeds
 from transit.gtfs.feedio import Feed, write_feed
+from transit.gtfs.service import feed_period, service_dates
 
 
 def make_feed(

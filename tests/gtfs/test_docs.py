@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from transit.gtfs.codes import NOTICE_CODES, notice
-from transit.paths import REPO_DIR
+from transit.core.paths import REPO_DIR
+from transit.gtfs.source.codes import NOTICE_CODES, notice
 
 DOC = REPO_DIR / "docs" / "notices.md"
 

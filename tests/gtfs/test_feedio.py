@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.gtfs.factory import df, tiny_common
-from transit.errors import DataNotFoundError, InputError
+from transit.core.errors import DataNotFoundError, InputError
 from transit.gtfs import feedio
 from transit.gtfs.feedio import Feed, read_feed, table_to_csv, write_feed
 

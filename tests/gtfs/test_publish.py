@@ -11,7 +11,7 @@ import pytest
 
 from tests.gtfs.factory import df, tiny_common, weekday_calendar
 from transit.cli import main
-from transit.errors import InputError, RefusedError
+from transit.core.errors import InputError, RefusedError
 from transit.gtfs import publish as publish_mod
 from transit.gtfs.feedio import write_feed
 from transit.gtfs.publish import latest_version, list_versions, publish_feed, read_history

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from transit.cli import main
-from transit.errors import InputError
-from transit.gtfs.demo import build_source
+from transit.core.errors import InputError
+from transit.demo.gtfs import build_source
 from transit.gtfs.stats import compute_service_stats, default_dates, read_feed_kit
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from tests.gtfs.factory import df, tiny_common, weekday_calendar
 from transit.cli import main
-from transit.errors import InputError
+from transit.core.errors import InputError
+from transit.core.paths import REPO_DIR
 from transit.gtfs.feedio import Feed, read_feed, write_feed
 from transit.gtfs.validate import (
     EXPLAINED_WARNINGS,
@@ -21,7 +22,6 @@ from transit.gtfs.validate import (
     read_report,
     validate_feed,
 )
-from transit.paths import REPO_DIR
 
 
 def tables(*, bad_stop: bool = False) -> dict[str, pd.DataFrame]:
@@ -158,8 +158,8 @@ def test_sample_feed_has_no_errors_and_every_warning_is_explained(
     sample: Path, tmp_path: Path
 ) -> None:
     """The sample city builds; the judge gives 0 errors and only documented warnings."""
-    from transit.gtfs.build import build_tables
-    from transit.gtfs.source import read_source
+    from transit.gtfs.builder.tables import build_tables
+    from transit.gtfs.source.read import read_source
 
     write_feed(build_tables(read_source(sample / "gtfs")), tmp_path / "sample.zip")
     report = validate_feed(tmp_path / "sample.zip")

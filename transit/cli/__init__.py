@@ -15,7 +15,7 @@ import click
 
 from transit import __version__
 from transit.cli.common import console_err
-from transit.errors import TransitError
+from transit.core.errors import TransitError
 
 EXIT_OK, EXIT_WORK, EXIT_INPUT = 0, 1, 2
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+
+from transit.core.fileio import atomic_write_json
 
 console = Console(highlight=False)
 _err_console = Console(stderr=True, highlight=False)
@@ -60,6 +61,5 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON (UTF-8, Japanese kept readable, sorted keys, 2-space indent)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
+    """Write JSON (UTF-8, Japanese kept readable, sorted keys, 2-space indent), atomically."""
+    atomic_write_json(path, data)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from transit import mapkit
 from transit.cli.common import print_table, say, write_json
 from transit.demand.ingest import detect_kind, ingest_files
 from transit.demand.kpis import KpiOptions
@@ -18,10 +17,11 @@ from transit.demand.report import (
     build_od,
     build_report,
 )
-from transit.demand.ridership_map import map_ridership
 from transit.demand.schedule import Schedule, read_schedule
 from transit.demand.store import IngestOptions, ride_files, stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
+from transit.maps import mapkit
+from transit.maps.ridership import map_ridership
 
 
 @click.group(name="demand")

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from transit.cli.common import print_table, progress, say, write_json
-from transit.paths import external_path
+from transit.core.paths import external_path
 
 
 @click.command("bench")
@@ -51,7 +51,7 @@ def bench(
     Per instance: instance, cost, vehicles, routes (node/task ids without depots), feasible (by the
     independent checker), gap_pct against bks.csv when known, wall_s.
     """
-    from transit.routing.bench import (  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.dispatch.bench import (  # noqa: PLC0415  (keeps `transit --help` fast)
         TABLE_COLUMNS,
         BenchKind,
         list_instances,

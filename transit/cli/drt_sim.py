@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from transit.cli.common import console_err, print_table, progress, say
-from transit.errors import WorkError
+from transit.core.errors import WorkError
 
 _KPI_ROWS = (
     ("requests", "予約件数 requests"),
@@ -45,10 +45,10 @@ def simulate_cmd(
 
     Writes kpis.json, requests.csv, vehicles.csv, tracks.csv and map.html into OUT_DIR.
     """
-    from transit import mapkit  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.area import load_area  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.drt_map import map_area_result  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.simulator import prepare_area, simulate, write_result  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.maps import mapkit  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.maps.areas import map_area_result  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.config import load_area  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.sim.simulator import prepare_area, simulate, write_result  # noqa: PLC0415  (keeps `transit --help` fast)
 
     cfg = load_area(area_toml)
     scenario = prepare_area(cfg, seed=seed, vehicles=vehicles)
@@ -120,9 +120,9 @@ def areas_cmd(
 
     Writes ranking.csv, ranking.xlsx (Japanese headers), runs.csv and maps/<area>.html.
     """
-    from transit.config import from_mapping, read_toml  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.area import AreasConfig, load_areas  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.sweep import parse_fleet, sweep, write_ranking  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.core.config import from_mapping, read_toml  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.config import AreasConfig, load_areas  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.sweep import parse_fleet, sweep, write_ranking  # noqa: PLC0415  (keeps `transit --help` fast)
 
     fleets = parse_fleet(fleet)
     areas = load_areas(areas_toml)
@@ -145,7 +145,7 @@ def areas_cmd(
         )
     paths = write_ranking(result, out_dir)
     if draw_maps:
-        from transit.routing.demo import write_area_maps  # noqa: PLC0415  (keeps `transit --help` fast)
+        from transit.maps.areas import write_area_maps  # noqa: PLC0415  (keeps `transit --help` fast)
 
         paths += write_area_maps(areas, result, out_dir / "maps")
     rank = result.ranking

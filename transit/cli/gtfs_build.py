@@ -10,14 +10,14 @@ from pathlib import Path
 import click
 
 from transit.cli.common import console_err, print_table, progress, say, write_json
-from transit.errors import InputError, Location
-from transit.gtfs.build import build_tables, write_tables
-from transit.gtfs.check import check_source
-from transit.gtfs.model import Source
-from transit.gtfs.shapes import read_network
-from transit.gtfs.source import read_source
-from transit.gtfs.template import write_template
-from transit.notices import Notice, Severity, count_by_code, has_errors
+from transit.core.errors import InputError, Location
+from transit.core.notices import Notice, Severity, count_by_code, has_errors
+from transit.gtfs.builder.shapes import read_network
+from transit.gtfs.builder.tables import build_tables, write_tables
+from transit.gtfs.source.check import check_source
+from transit.gtfs.source.model import Source
+from transit.gtfs.source.read import read_source
+from transit.gtfs.source.template import write_template
 
 
 def _read_and_check(

@@ -3,40 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 import click
-import folium
 import networkx as nx
 
-from transit import mapkit
 from transit.cli.common import progress, say
-from transit.errors import InputError, Location, TransitError, WorkError
-from transit.gtfs.build import build_tables
-from transit.gtfs.feedio import Feed, read_feed
-from transit.gtfs.feedmap import feed_bounds, map_feed
-from transit.gtfs.source import read_source
-from transit.paths import external_data_dir, sample_dir
+from transit.core.errors import InputError, Location, TransitError, WorkError
+from transit.gtfs.feedio import read_feed
+from transit.maps import mapkit
+from transit.maps.feed import feed_bounds, map_feed
+from transit.maps.outline import read_boundary
+
+if TYPE_CHECKING:
+    import folium
 
 log = logging.getLogger(__name__)
-
-BOUNDARY_PARTS = ("nobeoka", "boundaries", "nobeoka_city_N03-21_s0010.geojson")
-
-
-def default_boundary() -> dict[str, Any] | None:
-    """The Nobeoka city boundary (external data) when present, else ``None``."""
-    base = external_data_dir(required=False)
-    if base is None:
-        return None
-    path = base.joinpath(*BOUNDARY_PARTS)
-    return mapkit.read_geojson(path) if path.is_file() else None
-
-
-def _boundary(path: Path | None) -> dict[str, Any] | None:
-    return mapkit.read_geojson(path) if path is not None else default_boundary()
 
 
 def _save(fmap: folium.Map, out: Path, *, inline: bool) -> None:
@@ -88,51 +72,12 @@ def feed_cmd(
     """Map of a GTFS feed: routes in their colours, stops with their departures."""
     data = read_feed(feed)
     lines = _road_lines(roads) if roads is not None else None
-    outline = _boundary(boundary)
+    outline = read_boundary(boundary)
     if boundary is None and outline is not None:
         box = mapkit.geojson_bounds(outline)
         if box is None or not mapkit.bounds_overlap(box, feed_bounds(data)):
             outline = None  # the default (Nobeoka) boundary is elsewhere: leave it out
     _save(map_feed(data, boundary=outline, roads=lines), out, inline=inline)
-
-
-def sample_feed() -> Feed:
-    """The sample city's feed, built in memory from ``data/sample/gtfs``."""
-    return Feed(build_tables(read_source(sample_dir() / "gtfs")))
-
-
-def sample_roads() -> list[list[tuple[float, float]]] | None:
-    """The sample city's (synthetic) road network as lines, or ``None`` when absent."""
-    from transit.routing.network import sample_network  # noqa: PLC0415  (keeps `transit --help` fast)
-
-    try:
-        return mapkit.graph_lines(sample_network())
-    except TransitError:
-        return None
-
-
-def kitaura_drt_map(*, seed: int = 1) -> folium.Map:
-    """One simulated on-demand day in Kitaura (the sample area file, today's fleet)."""
-    from transit.routing.area import load_area  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.drt_map import map_area_result  # noqa: PLC0415
-    from transit.routing.simulator import prepare_area, simulate  # noqa: PLC0415
-
-    cfg = load_area(sample_dir() / "drt" / "kitaura.toml")
-    scenario = prepare_area(cfg, seed=seed)
-    result = simulate(scenario, seed=seed)
-    fmap: folium.Map = map_area_result(cfg, result, graph=scenario.graph)
-    return fmap
-
-
-def _sample_maps() -> list[tuple[str, Callable[[], folium.Map]]]:
-    """Every map the sample city has: ``(file name, builder)``."""
-    boundary = default_boundary()
-    maps: list[tuple[str, Callable[[], folium.Map]]] = [
-        ("feed.html", lambda: map_feed(sample_feed(), boundary=boundary, roads=sample_roads()))
-    ]
-    if (sample_dir() / "drt" / "kitaura.toml").is_file():
-        maps.append(("drt_kitaura.html", kitaura_drt_map))
-    return maps
 
 
 @group.command(name="all")
@@ -148,7 +93,9 @@ def _sample_maps() -> list[tuple[str, Callable[[], folium.Map]]]:
 )
 def all_cmd(out_dir: Path, inline: bool) -> None:
     """Write every map of the sample city into OUT (opens offline)."""
-    maps = _sample_maps()
+    from transit.demo.maps import sample_maps  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    maps = sample_maps()
     failed: list[str] = []
     with progress() as prog:
         task = prog.add_task("maps", total=len(maps))

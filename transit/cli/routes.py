@@ -8,13 +8,13 @@ import click
 import pandas as pd
 
 from transit.cli.common import print_table, say, write_json
-from transit.demand.route_sets import (
+from transit.core.errors import DataNotFoundError
+from transit.routing.design.route_sets import (
     compare_route_sets,
     parse_route_set,
     read_link_network,
     read_literature_route_sets,
 )
-from transit.errors import DataNotFoundError
 
 # Japanese column headers for the workbook planners open
 _JA = {

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from transit.core.errors import DataNotFoundError, InputError, Location
 from transit.demand.pseudonym import key_check
 from transit.demand.records import (
     COUNT_COLUMNS,
@@ -39,7 +40,6 @@ from transit.demand.store import (
     write_counts,
     write_manifest,
 )
-from transit.errors import DataNotFoundError, InputError, Location
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from transit.errors import InputError
+from transit.core.errors import InputError
 
 
 @dataclass(frozen=True)

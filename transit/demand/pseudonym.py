@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from transit.errors import InputError, Location, RefusedError
+from transit.core.errors import InputError, Location, RefusedError
 
 ENV_KEY = "TRANSIT_PSEUDONYM_KEY"
 #: Hex characters kept from the HMAC digest (80 bits: collisions are negligible at city scale).

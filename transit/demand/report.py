@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from transit.core.errors import InputError
 from transit.demand.charts import draw_boardings_by_hour, draw_load_profiles
 from transit.demand.kpis import (
     KpiOptions,
@@ -36,7 +37,6 @@ from transit.demand.store import (
     ride_totals,
     stop_visits,
 )
-from transit.errors import InputError
 
 log = logging.getLogger(__name__)
 

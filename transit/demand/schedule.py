@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from transit.errors import InputError, Location
-from transit.geo import haversine_m
+from transit.core.errors import InputError, Location
+from transit.core.geo import haversine_m
 from transit.gtfs.feedio import read_feed
 
 log = logging.getLogger(__name__)

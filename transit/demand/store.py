@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from transit.core.errors import InputError, Location, RefusedError, WorkError
 from transit.demand.pseudonym import key_check, pseudonymize_many
 from transit.demand.records import (
     EVENTS,
@@ -43,7 +44,6 @@ from transit.demand.records import (
     normalize_header,
 )
 from transit.demand.schedule import Schedule
-from transit.errors import InputError, Location, RefusedError, WorkError
 
 log = logging.getLogger(__name__)
 

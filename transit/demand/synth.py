@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from transit.core.errors import InputError
 from transit.demand.records import day_type_of
 from transit.demand.schedule import Schedule, trip_runs
-from transit.errors import InputError
 
 #: Kinds of corrupt row the generator makes (cycled), named by the reject reason they cause.
 CORRUPTIONS = (

@@ -19,15 +19,14 @@ from typing import Any
 
 import pandas as pd
 
-from transit.geo import haversine_m
+from transit.core.geo import haversine_m
 from transit.gtfs.feedio import Feed
+from transit.gtfs.service import active_dates, feed_period
 
 #: A stop whose position changed by more than this many metres is reported as moved.
 MOVE_THRESHOLD_M = 20.0
 #: A new feed must cover at least this many days.
 MIN_DAYS = 28
-
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 # ------------------------------------------------------------------------------ result types
@@ -273,74 +272,6 @@ _LABEL = {"added": "追加", "removed": "廃止", "moved": "移設", "changed": 
 
 def _yen(v: float | None) -> str:
     return "なし" if v is None else f"{v:g}円"
-
-
-# ------------------------------------------------------------------------------ service dates
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(value.strip(), "%Y%m%d").date()
-    except ValueError:
-        return None
-
-
-def service_dates(feed: Feed) -> dict[str, set[dt.date]]:
-    """The dates each ``service_id`` runs, from ``calendar`` and ``calendar_dates``.
-
-    Returns ``{service_id: {date, …}}`` (``exception_type`` 1 adds a date, 2 removes it).
-    """
-    out: dict[str, set[dt.date]] = {}
-    if feed.has("calendar"):
-        cal = feed.calendar
-        for rec in cal.to_dict("records"):
-            start, end = _date(str(rec.get("start_date", ""))), _date(str(rec.get("end_date", "")))
-            days = {i for i, name in enumerate(_WEEKDAYS) if str(rec.get(name, "0")).strip() == "1"}
-            dates = out.setdefault(str(rec["service_id"]), set())
-            if start is None or end is None or not days:
-                continue
-            d = start
-            while d <= end:
-                if d.weekday() in days:
-                    dates.add(d)
-                d += dt.timedelta(days=1)
-    if feed.has("calendar_dates"):
-        for rec in feed.calendar_dates.to_dict("records"):
-            day = _date(str(rec.get("date", "")))
-            if day is None:
-                continue
-            dates = out.setdefault(str(rec["service_id"]), set())
-            kind = str(rec.get("exception_type", "")).strip()
-            if kind == "1":
-                dates.add(day)
-            elif kind == "2":
-                dates.discard(day)
-    return out
-
-
-def active_dates(feed: Feed) -> set[dt.date]:
-    """Dates on which at least one trip of the feed runs."""
-    used = set(feed.column("trips", "service_id").tolist())
-    out: set[dt.date] = set()
-    for sid, dates in service_dates(feed).items():
-        if sid in used:
-            out |= dates
-    return out
-
-
-def feed_period(feed: Feed) -> tuple[dt.date, dt.date] | None:
-    """``(first, last)`` day of a feed: ``feed_info`` start/end when given, else the first and
-    last active service dates; ``None`` when the feed has neither."""
-    info = feed.feed_info
-    if len(info) and {"feed_start_date", "feed_end_date"} <= set(info.columns):
-        start = _date(str(info["feed_start_date"].iloc[0]))
-        end = _date(str(info["feed_end_date"].iloc[0]))
-        if start and end:
-            return start, end
-    dates = active_dates(feed)
-    if not dates:
-        return None
-    return min(dates), max(dates)
 
 
 def check_continuity(

@@ -23,8 +23,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from transit.errors import DataNotFoundError, InputError, Location
-from transit.fileio import atomic_write_bytes, fsync_dir
+from transit.core.errors import DataNotFoundError, InputError, Location
+from transit.core.fileio import atomic_write_bytes, fsync_dir
 from transit.gtfs.schema import TABLE_ORDER, canonical_columns, table
 
 log = logging.getLogger(__name__)

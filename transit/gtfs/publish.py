@@ -18,7 +18,7 @@ into place, so it appears whole or not at all; an existing version folder is nev
 ``latest/feed.zip`` and ``latest/manifest.json`` are each replaced atomically (temp + rename), so
 a fetcher sees the old file or the new one, never a partial one.
 
-A feed is refused (:class:`~transit.errors.RefusedError`) when its content is already published,
+A feed is refused (:class:`~transit.core.errors.RefusedError`) when its content is already published,
 when the judge reports an ERROR, or when it breaks continuity with the latest version; ``force``
 publishes it anyway and records what was overridden in the manifest and the history.
 """
@@ -37,10 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from transit.errors import DataNotFoundError, InputError, Location, RefusedError
-from transit.fileio import atomic_write_bytes, fsync_dir, sha256_file
-from transit.gtfs.diff import check_continuity, diff_feeds, feed_period
+from transit.core.errors import DataNotFoundError, InputError, Location, RefusedError
+from transit.core.fileio import atomic_write_bytes, fsync_dir, sha256_file
+from transit.gtfs.diff import check_continuity, diff_feeds
 from transit.gtfs.feedio import Feed, read_feed
+from transit.gtfs.service import feed_period
 from transit.gtfs.validate import ValidationReport, validate_feed
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from pathlib import Path
 import gtfs_kit as gk
 import pandas as pd
 
-from transit.errors import DataNotFoundError, InputError, Location
+from transit.core.errors import DataNotFoundError, InputError, Location
 
 #: Japanese headers of the workbook, in column order.
 HEADERS_JA = {

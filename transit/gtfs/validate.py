@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from transit.errors import DataNotFoundError, InputError, Location, WorkError
+from transit.core.errors import DataNotFoundError, InputError, Location, WorkError
 from transit.gtfs.feedio import Feed, read_feed
 
 log = logging.getLogger(__name__)

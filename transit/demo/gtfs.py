@@ -1,0 +1,131 @@
+"""The GTFS-JP part of ``transit demo``: the open-data workflow on the sample city.
+
+1. check and build the sample source folder (shapes along the sample road network);
+2. judge the feed with the independent validator; count service per route (gtfs-kit);
+3. publish it into a fresh archive (version 1);
+4. make a *timetable revision* (next fiscal year, one loop trip five minutes later), build it,
+   diff it against the published feed (continuity included) and publish it as version 2;
+5. draw the feed map (offline HTML).
+
+Nothing here prints; the CLI shows progress and the list of files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+import openpyxl
+
+from transit.core.errors import WorkError
+from transit.core.fileio import atomic_write_json, atomic_write_text
+from transit.core.notices import has_errors
+from transit.core.paths import sample_dir
+from transit.gtfs.builder.shapes import read_network
+from transit.gtfs.builder.tables import build_tables, write_tables
+from transit.gtfs.diff import diff_feeds
+from transit.gtfs.feedio import read_feed
+from transit.gtfs.publish import publish_feed
+from transit.gtfs.source.check import check_source
+from transit.gtfs.source.read import read_source
+from transit.gtfs.stats import (
+    compute_service_stats,
+    default_dates,
+    read_feed_kit,
+    write_service_stats,
+)
+from transit.gtfs.validate import validate_feed
+from transit.maps import mapkit
+from transit.maps.feed import map_feed
+
+#: The revision the demo makes: this trip of the loop line runs 5 minutes later.
+REVISED_WORKBOOK = "04_loop.xlsx"
+REVISED_SHEET = "4_右回り_平日"
+REVISED_COLUMN = "E"
+
+
+def build_source(source_dir: Path, feed_path: Path, *, network: Path | None = None) -> Path:
+    """Check and build ``source_dir`` into ``feed_path``; refuse on ERROR notices."""
+    source = read_source(source_dir)
+    notices = [*source.notices, *check_source(source)]
+    if has_errors(notices):
+        first = next(n for n in notices if str(n.severity) == "ERROR")
+        raise WorkError(f"the sample source folder has errors, e.g. {first}")
+    road = read_network(network) if network is not None else None
+    write_tables(build_tables(source, network=road), feed_path)
+    return feed_path
+
+
+def revise_source(source_dir: Path, target: Path) -> Path:
+    """Copy ``source_dir`` to ``target`` as next year's timetable (a demo revision).
+
+    The feed period moves one year on (dates in feed.toml), and the loop line's second weekday
+    clockwise trip leaves every stop 5 minutes later.
+    """
+    shutil.copytree(source_dir, target)
+    toml = target / "feed.toml"
+    text = toml.read_text("utf-8")
+    text = text.replace('version = "2026-04-01"', 'version = "2027-04-01"')
+    text = text.replace("start_date = 2026-04-01", "start_date = 2027-04-01")
+    text = text.replace("end_date = 2027-03-31", "end_date = 2028-03-31")
+    toml.write_text(text, "utf-8")
+    book_path = target / "timetables" / REVISED_WORKBOOK
+    book = openpyxl.load_workbook(book_path)
+    sheet = book[REVISED_SHEET]
+    for row in range(7, sheet.max_row + 1):
+        cell = sheet[f"{REVISED_COLUMN}{row}"]
+        if isinstance(cell.value, str) and ":" in cell.value:
+            hours, minutes = (int(p) for p in cell.value.split(":"))
+            total = hours * 60 + minutes + 5
+            cell.value = f"{total // 60:02d}:{total % 60:02d}"
+    book.properties.created = book.properties.modified = dt.datetime(2026, 1, 1)
+    book.save(book_path)
+    return target
+
+
+def run(out_dir: Path) -> list[Path]:
+    """Run the open-data workflow on the sample city into ``out_dir/gtfs`` and ``out_dir/maps``.
+
+    Returns the files written: two feeds, the judge's report, notices, the diff (text and
+    JSON), the archive's manifests, and the feed map.
+    """
+    sample = sample_dir()
+    gtfs_dir = out_dir / "gtfs"
+    if gtfs_dir.exists():
+        shutil.rmtree(gtfs_dir)
+    gtfs_dir.mkdir(parents=True)
+    network = sample / "network" / "roads.graphml"
+    feed_v1 = build_source(sample / "gtfs", gtfs_dir / "sample-feed-2026.zip", network=network)
+    report = validate_feed(feed_v1, out_dir=gtfs_dir / "judge-2026")
+    if report.errors:
+        raise WorkError(f"the judge found {report.errors} errors in the sample feed")
+    archive = gtfs_dir / "archive"
+    pub1 = publish_feed(feed_v1, archive, report=report)
+    kit = read_feed_kit(feed_v1)
+    stats = write_service_stats(
+        compute_service_stats(kit, default_dates(kit)), gtfs_dir / "service-stats-2026.xlsx"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="transit-demo-") as tmp:
+        revised = revise_source(sample / "gtfs", Path(tmp) / "gtfs")
+        feed_v2 = build_source(revised, gtfs_dir / "sample-feed-2027.zip", network=network)
+    report2 = validate_feed(feed_v2, out_dir=gtfs_dir / "judge-2027")
+    diff = diff_feeds(read_feed(feed_v1), read_feed(feed_v2))
+    atomic_write_text(gtfs_dir / "diff.txt", "\n".join(diff.lines()) + "\n")
+    atomic_write_json(gtfs_dir / "diff.json", diff.as_dict())
+    pub2 = publish_feed(feed_v2, archive, report=report2)
+
+    maps_dir = out_dir / "maps"
+    maps_dir.mkdir(parents=True, exist_ok=True)
+    feed = read_feed(feed_v1)
+    saved = mapkit.save_map(
+        map_feed(feed, roads=mapkit.graph_lines(nx.read_graphml(network))),
+        maps_dir / "feed.html",
+    )
+    files = [feed_v1, stats, feed_v2, gtfs_dir / "diff.txt", gtfs_dir / "diff.json"]
+    files += sorted((gtfs_dir / "judge-2026").glob("report.*"))
+    files += [pub1.path / "manifest.json", pub2.path / "manifest.json", saved.path]
+    return files

@@ -1,0 +1,1 @@
+"""Feed -> source folder, so staff can edit a published feed in Excel."""

@@ -1,0 +1,1 @@
+"""The source folder: timetable workbooks, stop and route masters, fare triangles, feed.toml."""

@@ -1,0 +1,293 @@
+"""Timetable sheets -> trips, read through a layout profile.
+
+A sheet holds stops down and trips across. The profile says where the route, day type,
+direction, headsigns, notes and trip labels are, in which column the stop names (and optional
+stop ids and 着/発 marks) are, and where the first trip column is. Stops are not resolved to
+the stop master here (``stop_id`` stays empty; ``given_id`` keeps an id written in the sheet).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from transit.core.errors import Location
+from transit.core.gtfstime import CellTime, normalize_text, parse_cell, unroll_midnight
+from transit.core.notices import Notice
+from transit.gtfs.source.codes import notice
+from transit.gtfs.source.model import Trip, TripStop
+from transit.gtfs.source.profiles import LayoutProfile
+from transit.gtfs.source.workbook import Sheet, column_letter, column_number, parse_cell_name
+
+ARRIVAL_MARKS = frozenset({"着"})
+DEPARTURE_MARKS = frozenset({"発"})
+
+
+@dataclass(frozen=True)
+class SheetHeader:
+    """What a sheet's header block says: route, day type, direction and pattern name."""
+
+    route_id: str
+    day_type: str
+    direction_id: str
+    pattern_name: str
+
+
+@dataclass(frozen=True)
+class _StopRow:
+    name: str
+    given_id: str
+    arr_row: int
+    dep_row: int
+    index: int
+    """1-based position of the (first) row among the sheet's stop rows."""
+
+
+def _cell_text(sheet: Sheet, a1: str) -> str:
+    if not a1:
+        return ""
+    row, col = parse_cell_name(a1)
+    return normalize_text(sheet.text(row, col))
+
+
+def day_type_of_file(path: Path | str, profile: LayoutProfile) -> str:
+    """The day type named by a file name (``day_type_from = "file"``), or ``""``."""
+    stem = Path(path).name
+    for fragment, day_type in sorted(profile.day_type_by_file.items()):
+        if fragment in stem:
+            return day_type
+    return ""
+
+
+def read_header(sheet: Sheet, profile: LayoutProfile) -> tuple[SheetHeader, list[Notice]]:
+    """Read the header block; missing labels and bad directions are reported."""
+    notices: list[Notice] = []
+    for a1, label in sorted(profile.header_labels.items()):
+        found = _cell_text(sheet, a1)
+        if normalize_text(label) not in found:
+            r, c = parse_cell_name(a1)
+            notices.append(
+                notice(
+                    "missing_header",
+                    f"expected {label!r} here (layout profile {profile.name!r}), found {found!r}",
+                    sheet.location(r, c),
+                )
+            )
+    if profile.route_from == "sheet_name":
+        route_id = normalize_text(sheet.name)
+    else:
+        route_id = _cell_text(sheet, profile.route_cell)
+        if not route_id:
+            r, c = parse_cell_name(profile.route_cell)
+            notices.append(
+                notice("missing_header", "the route_id (系統) cell is empty", sheet.location(r, c))
+            )
+    if profile.day_type_from == "cell":
+        day_type = _cell_text(sheet, profile.day_type_cell)
+    elif profile.day_type_from == "file":
+        day_type = day_type_of_file(sheet.file, profile)
+    elif profile.day_type_from == "sheet_name":
+        day_type = normalize_text(sheet.name).rsplit("_", 1)[-1]
+    else:
+        day_type = profile.day_type
+    direction = _cell_text(sheet, profile.direction_cell) or "0"
+    if direction.endswith(".0"):
+        direction = direction[:-2]
+    if direction not in ("0", "1"):
+        r, c = parse_cell_name(profile.direction_cell)
+        notices.append(
+            notice(
+                "bad_direction",
+                f"direction must be 0 or 1, found {direction!r}",
+                sheet.location(r, c),
+            )
+        )
+        direction = "0"
+    pattern = _cell_text(sheet, profile.pattern_name_cell)
+    return SheetHeader(route_id, day_type, direction, pattern), notices
+
+
+def _stop_rows(sheet: Sheet, profile: LayoutProfile) -> tuple[list[_StopRow], list[Notice]]:
+    name_col = column_number(profile.stop_name_col)
+    id_col = column_number(profile.stop_id_col) if profile.stop_id_col else 0
+    ad_col = column_number(profile.arrdep_col) if profile.arrdep_col else 0
+    raw: list[tuple[int, str, str, str]] = []
+    for r in range(profile.first_stop_row, sheet.nrows + 1):
+        name = normalize_text(sheet.text(r, name_col))
+        if not name:
+            continue
+        sid = normalize_text(sheet.text(r, id_col)) if id_col else ""
+        mark = normalize_text(sheet.text(r, ad_col)) if ad_col else ""
+        raw.append((r, name, sid, mark))
+    rows: list[_StopRow] = []
+    notices: list[Notice] = []
+    i = 0
+    while i < len(raw):
+        r, name, sid, mark = raw[i]
+        nxt = raw[i + 1] if i + 1 < len(raw) else None
+        if mark in ARRIVAL_MARKS:
+            if nxt is not None and nxt[1] == name and nxt[3] in DEPARTURE_MARKS:
+                rows.append(_StopRow(name, sid or nxt[2], r, nxt[0], i + 1))
+                i += 2
+                continue
+            notices.append(
+                notice(
+                    "unpaired_arrival",
+                    f"着 row of {name!r} is not followed by a 発 row of the same stop",
+                    sheet.location(r, ad_col),
+                )
+            )
+        elif (
+            not mark
+            and nxt is not None
+            and nxt[1] == name
+            and not nxt[3]
+            and (not sid or not nxt[2] or sid == nxt[2])
+        ):
+            # the same stop on two rows without 着/発 marks: arrival row, then departure row
+            rows.append(_StopRow(name, sid or nxt[2], r, nxt[0], i + 1))
+            i += 2
+            continue
+        rows.append(_StopRow(name, sid, r, r, i + 1))
+        i += 1
+    return rows, notices
+
+
+def _read_time(sheet: Sheet, row: int, col: int, notices: list[Notice]) -> CellTime:
+    cell = parse_cell(sheet.value(row, col))
+    if cell.kind == "bad":
+        notices.append(
+            notice(
+                "bad_time_cell",
+                f"{sheet.value(row, col)!r} is not a time: {cell.reason}",
+                sheet.location(row, col),
+            )
+        )
+    elif cell.mark:
+        notices.append(
+            notice(
+                "footnote_mark",
+                f"footnote mark {cell.mark!r} stripped from the time",
+                sheet.location(row, col),
+            )
+        )
+    return cell
+
+
+def read_sheet(
+    sheet: Sheet, profile: LayoutProfile, *, header: SheetHeader, sheet_index: int = 0
+) -> tuple[list[Trip], list[Notice]]:
+    """Read the trips of one timetable sheet.
+
+    Returns
+    -------
+    (list of Trip, list of Notice)
+        One trip per trip column that has a label or any time, in column order, with stops
+        where the bus stops (pass marks dropped) and times unrolled past midnight; notices for
+        bad cells, footnote marks, rollovers and too-short trips.
+    """
+    rows, notices = _stop_rows(sheet, profile)
+    if not rows:
+        notices.append(
+            notice(
+                "no_stops_in_sheet",
+                f"no stop names below row {profile.first_stop_row - 1} in column {profile.stop_name_col}",
+                sheet.location(profile.first_stop_row, column_number(profile.stop_name_col)),
+            )
+        )
+        return [], notices
+    name_col = column_number(profile.stop_name_col)
+    name_locations: dict[int, Location] = {}
+    trips: list[Trip] = []
+    for col in range(column_number(profile.first_trip_col), sheet.ncols + 1):
+        label = normalize_text(sheet.text(profile.label_row, col)) if profile.label_row else ""
+        if not label and all(
+            sheet.value(s.arr_row, col) is None and sheet.value(s.dep_row, col) is None
+            for s in rows
+        ):
+            continue
+        col_notices: list[Notice] = []
+        flat: list[int | None] = []
+        served: list[tuple[_StopRow, int]] = []
+        for s in rows:
+            arr = _read_time(sheet, s.arr_row, col, col_notices)
+            dep = arr if s.dep_row == s.arr_row else _read_time(sheet, s.dep_row, col, col_notices)
+            if arr.seconds is None and dep.seconds is None:
+                continue
+            a = arr.seconds if arr.seconds is not None else dep.seconds
+            d = dep.seconds if dep.seconds is not None else arr.seconds
+            flat.extend([a, d])
+            served.append((s, s.dep_row if dep.seconds is not None else s.arr_row))
+        times, rolled = unroll_midnight(flat)
+        letter = column_letter(col)
+        where = Location(
+            file=sheet.file,
+            sheet=sheet.name,
+            cell=f"{letter}{profile.label_row or profile.first_stop_row}",
+        )
+        if rolled:
+            col_notices.append(
+                notice("time_rollover", "times after midnight read as the next day (24:00+)", where)
+            )
+        if any(n.code == "bad_time_cell" for n in col_notices):
+            notices.extend(col_notices)
+            continue
+        if len(served) < 2:
+            notices.extend(col_notices)
+            notices.append(
+                notice(
+                    "trip_too_short",
+                    f"trip {label or letter!r} has {len(served)} timed stop(s); a trip needs at least 2",
+                    where,
+                )
+            )
+            continue
+        notices.extend(col_notices)
+        stops = []
+        for k, (s, trow) in enumerate(served):
+            a, d = times[2 * k], times[2 * k + 1]
+            assert a is not None and d is not None
+            name_loc = name_locations.get(s.arr_row)
+            if name_loc is None:
+                name_loc = name_locations[s.arr_row] = sheet.location(s.arr_row, name_col)
+            stops.append(
+                TripStop(
+                    name=s.name,
+                    stop_id="",
+                    arrival=a,
+                    departure=d,
+                    index=s.index,
+                    name_location=name_loc,
+                    time_location=Location(
+                        file=sheet.file, sheet=sheet.name, cell=f"{letter}{trow}"
+                    ),
+                    given_id=s.given_id,
+                )
+            )
+        headsign = ""
+        if profile.headsign_row:
+            headsign = sheet.text(profile.headsign_row, col)
+        note = normalize_text(sheet.text(profile.note_row, col)) if profile.note_row else ""
+        trips.append(
+            Trip(
+                route_id=header.route_id,
+                day_type=header.day_type,
+                direction_id=header.direction_id,
+                headsign=headsign,
+                note=note,
+                label=_clean_label(label),
+                stops=tuple(stops),
+                file=sheet.file,
+                sheet=sheet.name,
+                column=letter,
+                sheet_index=sheet_index,
+                pattern_name=header.pattern_name,
+                location=where,
+            )
+        )
+    return trips, notices
+
+
+def _clean_label(label: str) -> str:
+    return re.sub(r"\.0$", "", label)

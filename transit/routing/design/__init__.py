@@ -1,0 +1,1 @@
+"""Transit network design: route-set evaluation (Mumford convention) and the optimizer."""

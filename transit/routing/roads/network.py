@@ -1,0 +1,364 @@
+"""Road networks: load OSM data (file or download) or the sample city's synthetic network.
+
+Every loader returns a ``networkx.MultiDiGraph`` in WGS84 (node attributes ``x`` = longitude,
+``y`` = latitude; edge attribute ``length`` in metres) whose ``graph`` dictionary carries
+``transit_source`` (where the network came from) and ``transit_synthetic`` (``True`` for the
+sample city's made-up roads, which must be labelled as such wherever they are shown).
+:func:`add_travel_times` adds ``speed_kph`` and ``travel_time`` (seconds) to every edge;
+:func:`snap_points` finds the nearest node of each point.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from transit.core.errors import DataNotFoundError, InputError, Location, WorkError
+from transit.core.geo import haversine_m
+from transit.core.paths import sample_dir
+
+log = logging.getLogger(__name__)
+
+NetworkType = Literal["drive", "all"]
+
+#: Label stored in ``G.graph["transit_source"]`` for the sample city's network.
+SYNTHETIC_LABEL = "synthetic sample network (架空の道路網 — not real roads)"
+
+#: Free-flow speeds (km/h) by OSM ``highway`` class, for edges without ``maxspeed``.
+#: Rough values for Japanese roads outside city centres (legal limit 60 km/h on ordinary roads,
+#: 30 km/h in residential streets).
+DEFAULT_SPEEDS_KPH: Mapping[str, float] = {
+    "motorway": 80.0,
+    "motorway_link": 50.0,
+    "trunk": 50.0,
+    "trunk_link": 40.0,
+    "primary": 45.0,
+    "primary_link": 35.0,
+    "secondary": 40.0,
+    "secondary_link": 30.0,
+    "tertiary": 35.0,
+    "tertiary_link": 30.0,
+    "unclassified": 30.0,
+    "residential": 25.0,
+    "living_street": 15.0,
+    "service": 15.0,
+    "road": 30.0,
+}
+#: Speed (km/h) for edges whose class is unknown.
+FALLBACK_SPEED_KPH = 30.0
+
+#: OSM ``highway`` values a car cannot use; dropped when ``network_type="drive"``.
+NON_DRIVABLE = frozenset(
+    {
+        "footway",
+        "pedestrian",
+        "path",
+        "steps",
+        "cycleway",
+        "bridleway",
+        "track",
+        "corridor",
+        "elevator",
+        "platform",
+        "construction",
+        "proposed",
+        "abandoned",
+        "bus_guideway",
+        "escalator",
+        "raceway",
+    }
+)
+
+_OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.xml", ".xml", ".xml.bz2")
+
+
+def read_network(path: Path, *, network_type: NetworkType = "drive") -> nx.MultiDiGraph:
+    """Read a road network from an OSM XML file (``.osm``, ``.osm.bz2``) or a GraphML file.
+
+    Parameters
+    ----------
+    path
+        The file. ``.osm.pbf`` is not readable by OSMnx; the error says how to convert it.
+    network_type
+        ``"drive"`` keeps only edges a car can use (drops footways, paths, steps, …) and then
+        the largest strongly connected component; ``"all"`` keeps everything OSMnx read.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes with ``x`` (longitude), ``y`` (latitude); edges with ``length`` (m) and, where the
+        source had them, ``highway``, ``maxspeed``, ``name``. ``G.graph["transit_source"]`` names
+        the file.
+    """
+    import osmnx as ox  # noqa: PLC0415  (slow import, only when reading OSM)
+
+    path = Path(path)
+    name = path.name.lower()
+    if not path.is_file():
+        raise DataNotFoundError(f"road network file not found: {path}")
+    if name.endswith(".pbf"):
+        raise InputError(
+            "OSMnx cannot read .osm.pbf files; convert it to OSM XML first, e.g. "
+            "`osmium cat FILE.osm.pbf -o FILE.osm` (install osmium-tool: apt install osmium-tool, "
+            "or pip install osmium), then pass the .osm file",
+            Location.of(path),
+        )
+    if name.endswith(".graphml"):
+        graph = _read_graphml(path)
+    elif name.endswith(_OSM_SUFFIXES):
+        try:
+            graph = ox.graph_from_xml(path, simplify=True, retain_all=False)
+        except Exception as exc:  # osmnx raises several types for broken XML
+            raise InputError(f"cannot read OSM XML: {exc}", Location.of(path)) from exc
+    else:
+        raise InputError(
+            "unknown road network format (expected .osm, .osm.bz2, .osm.pbf or .graphml)",
+            Location.of(path),
+        )
+    if graph.number_of_nodes() == 0:
+        raise InputError("the road network has no nodes", Location.of(path))
+    graph.graph["transit_source"] = graph.graph.get("transit_source", str(path.name))
+    graph.graph.setdefault("transit_synthetic", False)
+    if network_type == "drive":
+        graph = keep_drivable(graph)
+    log.info(
+        "read %s: %d nodes, %d edges", path.name, graph.number_of_nodes(), graph.number_of_edges()
+    )
+    return graph
+
+
+def download_network(place: str, *, network_type: NetworkType = "drive") -> nx.MultiDiGraph:
+    """Download the road network of a named place (e.g. ``"北浦町, 延岡市, 宮崎県"``) with OSMnx.
+
+    Needs internet access; offline, raises :class:`~transit.core.errors.WorkError` saying to use a
+    local ``.osm`` or GraphML file instead (or the sample city's synthetic network).
+    Returns the same kind of graph as :func:`read_network`.
+    """
+    import osmnx as ox  # noqa: PLC0415  (slow import, only when reading OSM)
+    import requests  # noqa: PLC0415
+
+    try:
+        graph = ox.graph_from_place(
+            place, network_type="drive" if network_type == "drive" else "all"
+        )
+    except (requests.RequestException, OSError) as exc:
+        raise WorkError(
+            f"cannot download the road network of {place!r} (no internet connection?): {exc}; "
+            "use a local .osm/.osm.bz2/.graphml file instead"
+        ) from exc
+    except (ValueError, ox._errors.InsufficientResponseError) as exc:
+        raise InputError(f"OpenStreetMap has no usable road network for {place!r}: {exc}") from exc
+    graph.graph["transit_source"] = f"OpenStreetMap download: {place}"
+    graph.graph["transit_synthetic"] = False
+    return graph
+
+
+def sample_network() -> nx.MultiDiGraph:
+    """The sample city's synthetic road network (``data/sample/network/roads.graphml``).
+
+    The roads are made up (approximate real place positions joined by a generated grid); the
+    returned graph carries ``transit_synthetic = True`` and ``transit_source`` =
+    :data:`SYNTHETIC_LABEL` so that maps and reports can say so.
+    """
+    path = sample_dir() / "network" / "roads.graphml"
+    if not path.is_file():
+        raise DataNotFoundError(f"sample road network not found: {path}")
+    graph = _read_graphml(path)
+    graph.graph["transit_source"] = SYNTHETIC_LABEL
+    graph.graph["transit_synthetic"] = True
+    return graph
+
+
+def load_network(
+    source: str | Path | None, *, network_type: NetworkType = "drive"
+) -> nx.MultiDiGraph:
+    """Load a network from a file path, ``"sample"`` / ``None`` (the synthetic sample network), or
+    ``"place:NAME"`` (download by place name). See :func:`read_network`."""
+    if source is None or str(source) == "sample":
+        return sample_network()
+    text = str(source)
+    if text.startswith("place:"):
+        return download_network(text.removeprefix("place:").strip(), network_type=network_type)
+    return read_network(Path(text), network_type=network_type)
+
+
+def keep_drivable(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy without non-drivable edges (:data:`NON_DRIVABLE`), reduced to its largest strongly
+    connected component (so every node can reach every other)."""
+    out = graph.copy()
+    drop = [
+        (u, v, k)
+        for u, v, k, hw in out.edges(keys=True, data="highway")
+        if hw is not None and set(_as_list(hw)) <= NON_DRIVABLE
+    ]
+    out.remove_edges_from(drop)
+    return largest_strong_component(out)
+
+
+def largest_strong_component(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of the largest strongly connected component (ties: the one with the smallest node)."""
+    if graph.number_of_nodes() == 0:
+        return graph.copy()
+    comps = list(nx.strongly_connected_components(graph))
+    best = max(comps, key=lambda c: (len(c), -_min_key(c)))
+    return graph.subgraph(best).copy()
+
+
+def add_travel_times(
+    graph: nx.MultiDiGraph,
+    *,
+    speeds_kph: Mapping[str, float] | None = None,
+    fallback_kph: float = FALLBACK_SPEED_KPH,
+    factor: float = 1.0,
+) -> nx.MultiDiGraph:
+    """A copy with ``speed_kph`` and ``travel_time`` (seconds) on every edge.
+
+    The speed of an edge is, in order: its own ``speed_kph`` (e.g. from a synthetic network), its
+    ``maxspeed`` tag (km/h, ``"40"``, ``"40 mph"``), the speed of its ``highway`` class in
+    ``speeds_kph`` (default :data:`DEFAULT_SPEEDS_KPH`), else ``fallback_kph``; then multiplied by
+    ``factor`` (e.g. 0.8 for a small car on narrow roads). ``travel_time = length / speed``.
+    """
+    if factor <= 0 or fallback_kph <= 0:
+        raise InputError("speeds must be positive (factor and fallback_kph)")
+    table = dict(DEFAULT_SPEEDS_KPH if speeds_kph is None else speeds_kph)
+    out = graph.copy()
+    for _u, _v, data in out.edges(data=True):
+        speed = _edge_speed(data, table, fallback_kph) * factor
+        length = float(data.get("length", 0.0))
+        data["speed_kph"] = speed
+        data["travel_time"] = length / (speed / 3.6)
+    return out
+
+
+def snap_points(
+    graph: nx.MultiDiGraph, lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray
+) -> pd.DataFrame:
+    """Nearest graph node of each point (WGS84 degrees).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point, in input order: ``node`` (node id), ``snap_m`` (straight-line
+        distance from the point to the node, metres; an equirectangular approximation, exact to
+        well under 1% over a city).
+    """
+    lon_a = np.asarray(lon, dtype=float)
+    lat_a = np.asarray(lat, dtype=float)
+    if lon_a.shape != lat_a.shape:
+        raise InputError("lon and lat must have the same length")
+    nodes = list(graph.nodes)
+    if not nodes:
+        raise InputError("the road network has no nodes")
+    nx_ = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
+    ny_ = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
+    lat0 = float(np.mean(ny_))
+    tree = cKDTree(_to_metres(nx_, ny_, lat0))
+    if lon_a.size == 0:
+        return pd.DataFrame({"node": pd.Series([], dtype=object), "snap_m": []})
+    dist, idx = tree.query(_to_metres(lon_a, lat_a, lat0))
+    node_ids = [nodes[i] for i in np.atleast_1d(idx)]
+    return pd.DataFrame({"node": node_ids, "snap_m": np.atleast_1d(dist).astype(float)})
+
+
+def node_coordinates(graph: nx.MultiDiGraph, nodes: Sequence[object]) -> np.ndarray:
+    """``(n, 2)`` array of (longitude, latitude) of the given nodes."""
+    return np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes], dtype=float)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _read_graphml(path: Path) -> nx.MultiDiGraph:
+    """Read GraphML written by OSMnx or plain networkx; coerce coordinates and lengths to float."""
+    try:
+        raw = nx.read_graphml(path, force_multigraph=True)
+    except Exception as exc:  # networkx raises several parser errors
+        raise InputError(f"cannot read GraphML: {exc}", Location.of(path)) from exc
+    graph = nx.MultiDiGraph(raw) if not raw.is_directed() else raw
+    if not isinstance(graph, nx.MultiDiGraph):
+        graph = nx.MultiDiGraph(graph)
+    missing = [n for n, d in graph.nodes(data=True) if "x" not in d or "y" not in d]
+    if missing:
+        raise InputError(
+            f"{len(missing)} nodes lack x/y coordinates (e.g. node {missing[0]!r})",
+            Location.of(path),
+        )
+    for _n, d in graph.nodes(data=True):
+        d["x"] = float(d["x"])
+        d["y"] = float(d["y"])
+    for u, v, d in graph.edges(data=True):
+        if "length" in d:
+            d["length"] = float(d["length"])
+        else:
+            a, b = graph.nodes[u], graph.nodes[v]
+            d["length"] = haversine_m(a["y"], a["x"], b["y"], b["x"])
+        for key in ("speed_kph", "travel_time"):
+            if key in d:
+                d[key] = float(d[key])
+    for key in ("transit_synthetic",):
+        if key in graph.graph and isinstance(graph.graph[key], str):
+            graph.graph[key] = graph.graph[key].lower() == "true"
+    return graph
+
+
+def _edge_speed(data: Mapping[str, object], table: Mapping[str, float], fallback: float) -> float:
+    own = data.get("speed_kph")
+    if isinstance(own, int | float | str):
+        try:
+            value = float(own)
+        except ValueError:
+            value = math.nan
+        if value > 0:
+            return value
+    maxspeed = _parse_maxspeed(data.get("maxspeed"))
+    if maxspeed is not None:
+        return maxspeed
+    speeds = [table[h] for h in _as_list(data.get("highway")) if h in table]
+    return float(np.mean(speeds)) if speeds else fallback
+
+
+_SPEED_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?\s*$")
+
+
+def _parse_maxspeed(value: object) -> float | None:
+    """``"40"`` → 40.0, ``"30 mph"`` → 48.28, a list → mean of its parsable items, else None."""
+    items = _as_list(value)
+    parsed: list[float] = []
+    for item in items:
+        m = _SPEED_RE.match(str(item))
+        if m:
+            speed = float(m.group(1))
+            parsed.append(speed * 1.609344 if m.group(2) == "mph" else speed)
+    return float(np.mean(parsed)) if parsed else None
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    text = str(value)
+    if text.startswith("[") and text.endswith("]"):  # a list serialized into GraphML
+        return [t.strip(" '\"") for t in text[1:-1].split(",") if t.strip(" '\"")]
+    return [text]
+
+
+def _min_key(nodes: set[object]) -> float:
+    keys = [n for n in nodes if isinstance(n, int | float)]
+    return float(min(keys)) if keys else 0.0
+
+
+def _to_metres(lon: np.ndarray, lat: np.ndarray, lat0: float) -> np.ndarray:
+    r = 6_371_008.8
+    x = np.radians(lon) * r * math.cos(math.radians(lat0))
+    y = np.radians(lat) * r
+    return np.column_stack([x, y])
