@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check transit tests benchmarks tools
 	$(BIN)/ruff format --check transit tests benchmarks tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/python -m pytest -n 2 -q

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import folium
+from typing import TYPE_CHECKING
 
 from transit.core.errors import TransitError
 from transit.core.paths import sample_dir
@@ -18,6 +17,9 @@ from transit.maps.outline import default_boundary
 from transit.routing.areas.config import load_area
 from transit.routing.roads.network import sample_network
 from transit.routing.sim.simulator import prepare_area, simulate
+
+if TYPE_CHECKING:
+    import folium
 
 
 def sample_feed() -> Feed:
@@ -38,8 +40,7 @@ def kitaura_drt_map(*, seed: int = 1) -> folium.Map:
     cfg = load_area(sample_dir() / "drt" / "kitaura.toml")
     scenario = prepare_area(cfg, seed=seed)
     result = simulate(scenario, seed=seed)
-    fmap: folium.Map = map_area_result(cfg, result, graph=scenario.graph)
-    return fmap
+    return map_area_result(cfg, result, graph=scenario.graph)
 
 
 def sample_maps() -> list[tuple[str, Callable[[], folium.Map]]]:
