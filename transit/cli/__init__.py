@@ -6,6 +6,7 @@ file and what is wrong; ``--debug`` shows the traceback as well.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import sys
@@ -96,10 +97,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         console_err(f"error: {exc}")
         return exc.exit_code
+    except OSError as exc:
+        if debug:
+            raise
+        console_err(f"error: {os_error_line(exc)}")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         console_err("interrupted")
         return 130
     return EXIT_OK
+
+
+#: What to do about an OS error, by errno (the path and the system's words come first).
+_OS_HINTS = {
+    errno.EACCES: "permission denied: choose a folder you can write to",
+    errno.EPERM: "not permitted: choose a folder you can write to",
+    errno.EROFS: "read-only file system: choose a folder you can write to",
+    errno.ENOSPC: "no space left on the device: free some space or choose another folder",
+    errno.EDQUOT: "disk quota exceeded: free some space or choose another folder",
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "this is a folder, a file was expected",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an OS error on a path: ``PATH: what is wrong (what to do)``."""
+    path = exc.filename if exc.filename is not None else "?"
+    hint = _OS_HINTS.get(exc.errno or -1, (exc.strerror or str(exc)).lower())
+    return f"{path}: {hint}"
 
 
 def run() -> None:  # pragma: no cover - console script wrapper

@@ -5,31 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 
-from transit.cli.common import print_table, say, write_json
+from transit.cli.common import print_table, say
 from transit.core.errors import DataNotFoundError
+from transit.routing.design.report import write_comparison
 from transit.routing.design.route_sets import (
     compare_route_sets,
     parse_route_set,
     read_link_network,
     read_literature_route_sets,
 )
-
-# Japanese column headers for the workbook planners open
-_JA = {
-    "scenario": "案",
-    "n_routes": "系統数",
-    "ATT": "平均所要時間(分)",
-    "d0": "乗換なし(%)",
-    "d1": "乗換1回(%)",
-    "d2": "乗換2回(%)",
-    "dun": "乗換3回以上・不可(%)",
-    "route_time_total": "系統所要時間計(分)",
-    "demand_total": "需要計",
-    "feasible": "条件充足",
-    "problems": "問題点",
-}
 
 
 @click.group(name="routes")
@@ -78,12 +63,8 @@ def evaluate(
         f"route sets on {net.name} (demand {net.demand and sum(net.demand.values()):g})", cols, rows
     )
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out_dir / "scenarios.csv", index=False)
-        with pd.ExcelWriter(out_dir / "scenarios.xlsx", engine="openpyxl") as xl:
-            table.rename(columns=_JA).to_excel(xl, sheet_name="路線再編案の比較", index=False)
-        write_json(out_dir / "scenarios.json", table.to_dict(orient="records"))
-        say(f"wrote {out_dir / 'scenarios.csv'}, scenarios.xlsx, scenarios.json")
+        for path in write_comparison(table, out_dir):
+            say(f"wrote {path}")
 
 
 def _fmt(value: object) -> str:

@@ -58,72 +58,113 @@ def _err(errors: list[ConfigError], source: str | None, key: str, msg: str) -> N
 
 
 def _convert(tp: Any, value: Any, key: str, source: str | None, errors: list[ConfigError]) -> Any:
+    """``value`` as type ``tp``; problems are appended to ``errors`` (a placeholder is returned)."""
     origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         return _convert_dataclass(tp, value, key, source, errors)
     if origin in (types.UnionType, typing.Union):
-        if value is None and type(None) in args:
-            return None
-        non_none = [a for a in args if a is not type(None)]
-        if len(non_none) == 1:
-            return _convert(non_none[0], value, key, source, errors)
-        for cand in non_none:
-            trial: list[ConfigError] = []
-            out = _convert(cand, value, key, source, trial)
-            if not trial:
-                return out
-        _err(errors, source, key, f"expected one of {tp}, got {value!r}")
-        return None
+        return _convert_union(tp, value, key, source, errors)
     if origin is typing.Literal:
-        if value not in args:
-            allowed = ", ".join(repr(a) for a in args)
+        if value not in typing.get_args(tp):
+            allowed = ", ".join(repr(a) for a in typing.get_args(tp))
             _err(errors, source, key, f"expected one of {allowed}, got {value!r}")
         return value
     if origin in (list, tuple):
-        if not isinstance(value, list | tuple):
-            _err(errors, source, key, f"expected a list, got {type(value).__name__} {value!r}")
-            return ()
-        item_tp = args[0] if args else Any
-        items = [_convert(item_tp, v, f"{key}[{i}]", source, errors) for i, v in enumerate(value)]
-        return tuple(items) if origin is tuple else items
+        return _convert_sequence(tp, value, key, source, errors)
     if origin is dict:
         if not isinstance(value, dict):
             _err(errors, source, key, f"expected a table, got {value!r}")
             return {}
+        args = typing.get_args(tp)
         val_tp = args[1] if len(args) == 2 else Any
         return {k: _convert(val_tp, v, f"{key}.{k}", source, errors) for k, v in value.items()}
     if tp is Any:
         return value
-    if tp is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        _err(errors, source, key, f"expected a number, got {value!r}")
-        return 0.0
-    if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        _err(errors, source, key, f"expected an integer, got {value!r}")
-        return 0
-    if tp is dt.date:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        _err(errors, source, key, f"expected a date YYYY-MM-DD, got {value!r}")
-        return dt.date(1970, 1, 1)
-    if tp in (str, bool):
-        if type(value) is tp:
-            return value
-        _err(errors, source, key, f"expected {tp.__name__}, got {value!r}")
-        return tp()
+    if tp in _SCALARS:
+        converted, expected, placeholder = _SCALARS[tp](value)
+        if expected is None:
+            return converted
+        _err(errors, source, key, f"expected {expected}, got {value!r}")
+        return placeholder
     if isinstance(tp, type) and isinstance(value, tp):
         return value
     _err(errors, source, key, f"unsupported value {value!r} for {tp}")
     return value
+
+
+def _convert_union(
+    tp: Any, value: Any, key: str, source: str | None, errors: list[ConfigError]
+) -> Any:
+    args = typing.get_args(tp)
+    if value is None and type(None) in args:
+        return None
+    non_none = [a for a in args if a is not type(None)]
+    if len(non_none) == 1:
+        return _convert(non_none[0], value, key, source, errors)
+    for cand in non_none:
+        trial: list[ConfigError] = []
+        out = _convert(cand, value, key, source, trial)
+        if not trial:
+            return out
+    _err(errors, source, key, f"expected one of {tp}, got {value!r}")
+    return None
+
+
+def _convert_sequence(
+    tp: Any, value: Any, key: str, source: str | None, errors: list[ConfigError]
+) -> Any:
+    if not isinstance(value, list | tuple):
+        _err(errors, source, key, f"expected a list, got {type(value).__name__} {value!r}")
+        return ()
+    args = typing.get_args(tp)
+    item_tp = args[0] if args else Any
+    items = [_convert(item_tp, v, f"{key}[{i}]", source, errors) for i, v in enumerate(value)]
+    return tuple(items) if typing.get_origin(tp) is tuple else items
+
+
+# A scalar converter returns (value, None) when the value fits, else (None, what was expected,
+# a placeholder value).
+_Scalar = tuple[Any, str | None, Any]
+
+
+def _to_float(value: Any) -> _Scalar:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), None, None
+    return None, "a number", 0.0
+
+
+def _to_int(value: Any) -> _Scalar:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None, None
+    return None, "an integer", 0
+
+
+def _to_date(value: Any) -> _Scalar:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value, None, None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value), None, None
+        except ValueError:
+            pass
+    return None, "a date YYYY-MM-DD", dt.date(1970, 1, 1)
+
+
+def _to_str(value: Any) -> _Scalar:
+    return (value, None, None) if type(value) is str else (None, "str", "")
+
+
+def _to_bool(value: Any) -> _Scalar:
+    return (value, None, None) if type(value) is bool else (None, "bool", False)
+
+
+_SCALARS: dict[Any, typing.Callable[[Any], _Scalar]] = {
+    float: _to_float,
+    int: _to_int,
+    dt.date: _to_date,
+    str: _to_str,
+    bool: _to_bool,
+}
 
 
 def _convert_dataclass(

@@ -1,0 +1,121 @@
+"""The one Excel writer: tables into a workbook, every data string a text cell, never a formula.
+
+A stop named ``=HYPERLINK("http://x","click")`` or ``=1+1`` must reach the reader as those
+characters, not as a live formula: openpyxl turns any string that starts with ``=`` into a
+formula unless the cell is typed as text, so every string cell written here is typed ``s``
+explicitly. Rows are streamed (openpyxl's write-only mode: pandas' ``to_excel`` keeps every cell
+object in memory and is several times slower on large sheets) and the file is replaced atomically.
+Numbers stay numbers; NaN, NA and NaT become empty cells.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from transit.core.fileio import atomic_write_bytes
+
+MAX_SHEET_NAME = 31
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """One sheet: its ``name``, the ``table``, and ``headers`` renaming columns for people
+    (e.g. to Japanese); columns not in ``headers`` keep their names."""
+
+    name: str
+    table: pd.DataFrame
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def safe_sheet_name(text: str, *, taken: Iterable[str] = ()) -> str:
+    """A valid, unused sheet name for ``text``: characters Excel refuses (``[]:*?/\\``) become
+    ``_``, at most 31 characters, a ``~2``, ``~3`` … suffix when the name is taken."""
+    base = _BAD_SHEET_CHARS.sub("_", text).strip("'") or "Sheet"
+    used = {t.lower() for t in taken}
+    name, k = base[:MAX_SHEET_NAME], 1
+    while name.lower() in used:
+        k += 1
+        suffix = f"~{k}"
+        name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
+    return name
+
+
+def cell_value(value: Any) -> Any:
+    """A value as openpyxl stores it: NumPy scalars to Python, Timestamps to datetimes, missing
+    values (NaN, NA, NaT, None) to ``None``."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any) -> Cell:
+    cell: Cell = WriteOnlyCell(ws, value=cell_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # text, never a formula
+    return cell
+
+
+def _column_widths(ws: WriteOnlyWorksheet, header: Sequence[str], rows: pd.DataFrame) -> None:
+    """Widths from the header and the first 50 rows (10 to 60 characters)."""
+    head = rows.head(49)
+    for i, name in enumerate(header):
+        values = [str(v) for v in head.iloc[:, i].tolist() if cell_value(v) is not None]
+        width = max([len(name), *map(len, values)])
+        dims = ws.column_dimensions  # type: ignore[attr-defined]
+        dims[get_column_letter(i + 1)].width = min(60, max(10, width * 1.6))
+
+
+def append_sheet(wb: openpyxl.Workbook, sheet: SheetTable) -> None:
+    """Stream ``sheet`` into the write-only workbook ``wb``: the header row, then the rows."""
+    df = sheet.table
+    ws = wb.create_sheet(title=safe_sheet_name(sheet.name, taken=wb.sheetnames))
+    # the sheet's size, written before the rows (readers pad rows to it, as for pandas' sheets)
+    size = f"A1:{get_column_letter(max(1, len(df.columns)))}{len(df) + 1}"
+    setattr(ws, "calculate_dimension", lambda: size)  # noqa: B010
+    header = [str(sheet.headers.get(str(c), c)) for c in df.columns]
+    _column_widths(ws, header, df)
+    ws.append([_cell(ws, h) for h in header])
+    for row in df.itertuples(index=False, name=None):
+        ws.append([_cell(ws, v) for v in row])
+
+
+def workbook_bytes(sheets: Sequence[SheetTable]) -> bytes:
+    """The ``.xlsx`` bytes of ``sheets`` (in order)."""
+    wb = openpyxl.Workbook(write_only=True)
+    for sheet in sheets:
+        append_sheet(wb, sheet)
+    with tempfile.TemporaryDirectory(prefix="transit-xlsx-") as tmp:
+        path = Path(tmp) / "book.xlsx"
+        wb.save(path)
+        return path.read_bytes()
+
+
+def write_workbook(path: Path, sheets: Sequence[SheetTable]) -> Path:
+    """Write ``sheets`` to ``path`` atomically (a reader never sees half a workbook); returns
+    ``path``."""
+    atomic_write_bytes(path, workbook_bytes(sheets))
+    return path
+
+
+def rows_table(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A small table of label/value rows (an overview or notes sheet) as a DataFrame."""
+    return pd.DataFrame([list(r) for r in rows], columns=list(columns), dtype=object)
