@@ -12,9 +12,11 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Location:
-    """Where something is: any of file, sheet, cell (``F12``), row (1-based), column, field."""
+    """Where something is: any of file, member (of a zip archive), sheet, cell (``F12``), row
+    (1-based), column, field."""
 
     file: str | None = None
+    member: str | None = None
     sheet: str | None = None
     cell: str | None = None
     row: int | None = None
@@ -31,6 +33,8 @@ class Location:
         parts: list[str] = []
         if self.file:
             parts.append(self.file)
+        if self.member:
+            parts.append(f"member {self.member}")
         if self.sheet:
             parts.append(f"sheet {self.sheet}")
         if self.cell:

@@ -50,6 +50,7 @@ class Notice:
             "severity": str(self.severity),
             "message": self.message,
             "file": loc.file,
+            "member": loc.member,
             "sheet": loc.sheet,
             "cell": loc.cell,
             "row": loc.row,
