@@ -90,7 +90,7 @@ def map_simulation(
         title = (
             f"{title}（道路網・需要は架空のサンプル）" if title else "道路網・需要は架空のサンプル"
         )
-    fmap = mapkit.new_map(bounds, title=title or None)
+    fmap = mapkit.new_map(bounds, title=title or None, prefer_canvas=False)
     if polygon is not None:
         mapkit.add_outline(
             fmap,

@@ -73,6 +73,7 @@ def new_map(
     center: tuple[float, float] | None = None,
     zoom_start: int = 12,
     title: str | None = None,
+    prefer_canvas: bool = True,
 ) -> folium.Map:
     """A folium map without tiles, ready to open offline.
 
@@ -84,6 +85,11 @@ def new_map(
         Used when ``bounds`` is not given.
     title
         Shown in a box at the top of the map (Japanese, for workshop participants).
+    prefer_canvas
+        Draw vector layers on one canvas (fast for thousands of road segments). Pass ``False``
+        for maps with animated markers: the TimestampedGeoJson plugin's markers need Leaflet's
+        SVG renderer (on a canvas they throw ``this._renderer._setPath is not a function`` and
+        the page draws nothing).
 
     Returns
     -------
@@ -98,7 +104,7 @@ def new_map(
         zoom_start=zoom_start,
         tiles=None,
         control_scale=True,
-        prefer_canvas=True,
+        prefer_canvas=prefer_canvas,
     )
     style = f"<style>.leaflet-container {{ background: {BACKGROUND}; }}</style>"
     root = fmap.get_root()
