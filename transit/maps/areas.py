@@ -8,7 +8,6 @@ The builder returns a ``folium.Map``; write it with :func:`transit.maps.mapkit.s
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from transit.core.errors import TransitError
 from transit.gtfs.feedio import read_feed
-from transit.maps import mapkit
+from transit.maps import mapkit, markup
 from transit.routing.areas.config import (
     AreaConfig,
     format_hhmm,
@@ -109,7 +108,7 @@ def map_simulation(
                 fill=True,
                 fill_color="#ffffff",
                 fill_opacity=1.0,
-                tooltip=html.escape(str(s.stop_name)),
+                tooltip=markup.tooltip(s.stop_name),
             ).add_to(group)
         group.add_to(fmap)
     if places is not None and not places.empty:
@@ -123,7 +122,7 @@ def map_simulation(
                 fill=True,
                 fill_color="#ffd166",
                 fill_opacity=1.0,
-                tooltip=html.escape(f"{p.name_ja}（{_KIND_JA.get(str(p.kind), str(p.kind))}）"),
+                tooltip=markup.tooltip(f"{p.name_ja}（{_KIND_JA.get(str(p.kind), str(p.kind))}）"),
             ).add_to(group)
         group.add_to(fmap)
     _add_requests(fmap, result.requests)
@@ -210,7 +209,6 @@ def _add_requests(fmap: folium.Map, requests: pd.DataFrame) -> None:
                 lines.append("バスに乗り継げず")
         else:
             lines.append("お断り（空き車両なし）")
-        popup = "<br>".join(html.escape(t) for t in lines)
         folium.CircleMarker(
             [float(r.origin_lat), float(r.origin_lon)],
             radius=4,
@@ -218,7 +216,7 @@ def _add_requests(fmap: folium.Map, requests: pd.DataFrame) -> None:
             fill=True,
             fill_opacity=0.8,
             weight=1,
-            popup=folium.Popup(popup, max_width=260),
+            popup=markup.popup(lines, max_width=260),
         ).add_to(served if ok else refused)
     served.add_to(fmap)
     refused.add_to(fmap)
@@ -267,7 +265,7 @@ def _add_tracks(fmap: folium.Map, tracks: pd.DataFrame, graph: nx.MultiDiGraph |
                 "geometry": {"type": "LineString", "coordinates": coords},
                 "properties": {
                     "times": times,
-                    "popup": html.escape(f"車両 {vid}"),
+                    "popup": markup.text(f"車両 {vid}"),
                     "style": {"color": color, "weight": 3, "opacity": 0.8},
                     "icon": "circle",
                     "iconstyle": {
@@ -319,15 +317,11 @@ def _add_legend(fmap: folium.Map, result: SimResult) -> None:
         ("1人当たり費用", fmt("cost_per_pax_yen", " 円")),
         ("乗り継ぎ失敗", f"{k.get('missed_connections')} 件"),
     ]
-    body = "".join(
-        f"<tr><td>{html.escape(a)}</td><td style='text-align:right'>{html.escape(b)}</td></tr>"
-        for a, b in rows
-    )
     box = (
         '<div style="position:fixed;bottom:30px;left:10px;z-index:1000;background:white;'
         'padding:6px 10px;border:1px solid #888;border-radius:4px;font-size:13px;">'
-        f"<b>シミュレーション結果（1日）</b><table>{body}</table>"
-        f'<span style="color:{SERVED_COLOR}">●</span> 対応した予約　'
+        + markup.table(rows, right=[1], title="シミュレーション結果（1日）")
+        + f'<span style="color:{SERVED_COLOR}">●</span> 対応した予約　'
         f'<span style="color:{REJECTED_COLOR}">●</span> お断りした予約</div>'
     )
     root = fmap.get_root()

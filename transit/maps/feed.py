@@ -6,7 +6,6 @@ faint grid and, when given, the city boundary are the basemap. Labels are Japane
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,7 +14,7 @@ import folium
 import pandas as pd
 
 from transit.gtfs.feedio import Feed
-from transit.maps import mapkit
+from transit.maps import mapkit, markup
 
 #: Colours for routes without ``route_color`` (colour-blind-safe palette, Okabe–Ito).
 PALETTE = ("0072B2", "D55E00", "009E73", "CC79A7", "E69F00", "56B4E9", "F0E442", "000000")
@@ -108,23 +107,13 @@ def _time_key(t: str) -> tuple[int, ...]:
 
 
 def _popup_html(name: str, platform: str, deps: list[tuple[str, str, str, list[str]]]) -> str:
-    title = html.escape(name) + (f"（のりば {html.escape(platform)}）" if platform else "")
-    rows = [
-        "<tr><th>路線</th><th>行先</th><th>運行日</th><th>発車時刻</th></tr>",
-        *(
-            f"<tr><td>{html.escape(r)}</td><td>{html.escape(h)}</td><td>{html.escape(s)}</td>"
-            f"<td>{' '.join(html.escape(t) for t in times)}</td></tr>"
-            for r, h, s, times in deps
-        ),
+    title = name + (f"（のりば {platform}）" if platform else "")
+    rows = [[r, h, s, " ".join(times)] for r, h, s, times in deps] or [
+        ["発車する便はありません", "", "", ""]
     ]
-    if not deps:
-        rows.append('<tr><td colspan="4">発車する便はありません</td></tr>')
-    return (
-        f'<div style="font-size:13px"><b>{title}</b>'
-        '<table style="border-collapse:collapse" border="1" cellpadding="3">'
-        + "".join(rows)
-        + "</table></div>"
-    )
+    header = ["路線", "行先", "運行日", "発車時刻"]
+    table = markup.table(rows, header=header, title=title, bordered=True)
+    return f'<div style="font-size:13px">{table}</div>'
 
 
 def _route_lines(feed: Feed) -> dict[str, list[list[tuple[float, float]]]]:
@@ -225,7 +214,7 @@ def map_feed(
         if rid not in lines:
             continue
         label = route_label(rec)
-        group = folium.FeatureGroup(name=f"路線 {label}")
+        group = folium.FeatureGroup(name=markup.text(f"路線 {label}"))
         for line in lines[rid]:
             if len(line) < 2:
                 continue
@@ -234,7 +223,7 @@ def map_feed(
                 color=colors.get(rid, "#" + PALETTE[0]),
                 weight=4,
                 opacity=0.85,
-                tooltip=f"路線 {label}",
+                tooltip=markup.tooltip(f"路線 {label}"),
             ).add_to(group)
         group.add_to(fmap)
     deps = stop_departures(feed)
@@ -262,7 +251,7 @@ def map_feed(
             fill=True,
             fill_color="#ffffff",
             fill_opacity=1.0,
-            tooltip=str(name),
+            tooltip=markup.tooltip(name),
             popup=folium.Popup(popup, max_width=520),
         ).add_to(stops_group)
     stops_group.add_to(fmap)

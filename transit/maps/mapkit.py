@@ -35,6 +35,7 @@ from typing import Any
 import folium
 
 from transit.core.fileio import atomic_write_bytes
+from transit.maps import markup
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def new_map(
         box = (
             '<div style="position:fixed;top:10px;left:60px;z-index:1000;background:white;'
             'padding:4px 10px;border:1px solid #888;border-radius:4px;font-size:16px;">'
-            f"{_escape(title)}</div>"
+            f"{markup.text(title)}</div>"
         )
         root.html.add_child(folium.Element(box))
     return fmap
@@ -268,10 +269,6 @@ def bounds_overlap(
 ) -> bool:
     """True when two ``((south, west), (north, east))`` boxes overlap."""
     return not (a[1][0] < b[0][0] or b[1][0] < a[0][0] or a[1][1] < b[0][1] or b[1][1] < a[0][1])
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # ---------------------------------------------------------------------------- local resources

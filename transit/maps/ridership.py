@@ -11,7 +11,7 @@ import pandas as pd
 
 from transit.demand.privacy import DEFAULT_K, privacy_note
 from transit.demand.schedule import Schedule
-from transit.maps import mapkit
+from transit.maps import mapkit, markup
 
 
 def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K) -> folium.Map:
@@ -39,7 +39,7 @@ def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K
     first_band = str(loads["time_band"].iloc[0]) if len(loads) else ""
     for band in loads["time_band"].drop_duplicates().tolist():
         g = loads[loads["time_band"] == band]
-        layer = folium.FeatureGroup(name=f"時間帯: {band}", show=band == first_band)
+        layer = folium.FeatureGroup(name=markup.text(f"時間帯: {band}"), show=band == first_band)
         sg = seg[seg["time_band"] == band]
         segs = sg.groupby(["stop_id", "next_stop_id"])["load"].agg(["sum", "size"]).reset_index()
         for a, b, total, runs in segs.itertuples(index=False, name=None):
@@ -51,7 +51,9 @@ def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K
                 weight=max(1.0, min(12.0, mean)),
                 color="#c05621",
                 opacity=0.7,
-                popup=f"{names[a]} → {names[b]}<br>平均乗車人員 {mean:.1f} 人（{int(runs)} 便）",
+                popup=markup.popup(
+                    [f"{names[a]} → {names[b]}", f"平均乗車人員 {mean:.1f} 人（{int(runs)} 便）"]
+                ),
             ).add_to(layer)
         per_stop = g.groupby("stop_id")[["boardings", "alightings"]].sum().reset_index()
         for stop_id, boards, alights in per_stop.itertuples(index=False, name=None):
@@ -63,8 +65,13 @@ def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K
                 color="#2b6cb0",
                 fill=True,
                 fill_opacity=0.6,
-                popup=f"{names[stop_id]}<br>乗車 {int(boards)} 人"
-                + (f" / 降車 {int(alights)} 人" if alights >= k else ""),
+                popup=markup.popup(
+                    [
+                        names[stop_id],
+                        f"乗車 {int(boards)} 人"
+                        + (f" / 降車 {int(alights)} 人" if alights >= k else ""),
+                    ]
+                ),
             ).add_to(layer)
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
