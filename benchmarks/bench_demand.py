@@ -55,7 +55,7 @@ def run_ours(taps: Path, feed: Path, work: Path) -> dict[str, object]:
     from transit.demand.ingest import ingest_files
     from transit.demand.report import ReportOptions, build_report, compute_report_tables
     from transit.demand.schedule import read_schedule
-    from transit.demand.store import IngestOptions
+    from transit.demand.store.options import IngestOptions
 
     schedule = read_schedule(feed)
     t0 = time.perf_counter()

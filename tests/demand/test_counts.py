@@ -10,7 +10,7 @@ from transit.demand.ingest import detect_kind, ingest_files, read_counts
 from transit.demand.loads import load_profile_from_counts
 from transit.demand.od import ipf_counts_od
 from transit.demand.schedule import read_schedule
-from transit.demand.store import count_files
+from transit.demand.store.folder import count_files
 
 
 def test_trip_counts_from_excel(tiny_feed: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from tests.demand.conftest import HEADER, KEY, RIDES, tap_lines
 from transit.core.errors import InputError
 from transit.demand.ingest import ingest_files
 from transit.demand.od import gravity_seed, ipf, ipf_counts_od
-from transit.demand.store import linked_journeys, od_counts
+from transit.demand.store.queries import linked_journeys, od_counts
 
 
 def test_od_from_taps(tiny_feed: Path, tiny_taps: Path, tmp_path: Path) -> None:

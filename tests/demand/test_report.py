@@ -16,7 +16,7 @@ from transit.demand.loads import compute_loads
 from transit.demand.privacy import privacy_note, suppress
 from transit.demand.report import ReportOptions, build_report
 from transit.demand.schedule import Schedule
-from transit.demand.store import stop_visits
+from transit.demand.store.queries import stop_visits
 from transit.maps import mapkit
 from transit.maps.ridership import map_ridership
 

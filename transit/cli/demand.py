@@ -18,7 +18,9 @@ from transit.demand.report import (
     build_report,
 )
 from transit.demand.schedule import Schedule, read_schedule
-from transit.demand.store import IngestOptions, ride_files, stop_visits
+from transit.demand.store.folder import ride_files
+from transit.demand.store.options import IngestOptions
+from transit.demand.store.queries import stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
 from transit.maps import mapkit
 from transit.maps.ridership import map_ridership

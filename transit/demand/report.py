@@ -29,14 +29,8 @@ from transit.demand.loads import compute_loads, load_profile_from_counts, route_
 from transit.demand.od import ipf_counts_od
 from transit.demand.privacy import privacy_note, suppress
 from transit.demand.schedule import Schedule
-from transit.demand.store import (
-    count_files,
-    linked_journeys,
-    od_counts,
-    ride_files,
-    ride_totals,
-    stop_visits,
-)
+from transit.demand.store.folder import count_files, ride_files
+from transit.demand.store.queries import linked_journeys, od_counts, ride_totals, stop_visits
 
 log = logging.getLogger(__name__)
 
