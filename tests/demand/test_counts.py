@@ -64,8 +64,9 @@ def test_counts_report(tiny_feed: Path, tmp_path: Path) -> None:
     """A counts-only store gets a report: totals, load profile and IPF OD in the workbook."""
     import openpyxl
 
+    from transit.demand.counts_report import build_counts_report
     from transit.demand.kpis import KpiOptions
-    from transit.demand.report import ReportOptions, build_counts_report
+    from transit.demand.report import ReportOptions
 
     path = tmp_path / "c.csv"
     path.write_text(
