@@ -69,6 +69,8 @@ def test_small_cells_suppressed_and_said(store: Path, tmp_path: Path) -> None:
     assert len(od) == 0  # pairs below k are left out
     notes = [r[0] for r in _sheet(xlsx, "注記")[1:]]
     assert notes[0] == privacy_note(10)
+    readme = tmp_path / "out" / "tables" / "README.txt"
+    assert readme.read_text("utf-8") == privacy_note(10) + "\n"
 
 
 def test_charts_are_png(store: Path, tmp_path: Path) -> None:

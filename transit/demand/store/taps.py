@@ -1,8 +1,8 @@
 """Tap ingest: one file of IC card taps into the store, in two passes with DuckDB in memory.
 
 Pass 1 reads the distinct raw card ids and turns them into keyed pseudonyms and int codes
-(:func:`register_ids`); pass 2 reads every row into the lean tap table ``t`` with ids as int
-codes and a reason code per row (:func:`load_taps`). Once the raw ids are dropped, the checks,
+(:func:`_register_ids`); pass 2 reads every row into the lean tap table ``t`` with ids as int
+codes and a reason code per row (:func:`_load_taps`). Once the raw ids are dropped, the checks,
 pairing and matching of :mod:`transit.demand.store.rides` run (spilling to the store's disk
 allowed from then on) and the rides and rejects are written.
 """
@@ -102,9 +102,9 @@ def _unreadable_header(path: Path, *, store: Path, sha256: str) -> IngestSummary
 def _read_taps(con: Connection, src: Source, *, schedule: Schedule, key: bytes) -> pd.DataFrame:
     """Both passes over the file into the tap table ``t``, then every raw id dropped; returns
     the rows the CSV reader rejected (see :func:`transit.demand.store.rejects.parse_rejects`)."""
-    register_schedule(con, schedule)
-    register_ids(con, src, key)
-    load_taps(con, src)
+    _register_schedule(con, schedule)
+    _register_ids(con, src, key)
+    _load_taps(con, src)
     parse_rej = parse_rejects(con, src)
     # raw ids gone: the id map, its ENUM type and the CSV reader's reject lines
     con.execute("DROP TABLE pseudo; DROP TYPE card_e")
@@ -169,7 +169,10 @@ def _mark_truncated(con: Connection, src: Source, parse_rej: pd.DataFrame, notes
     return rows_read
 
 
-def register_schedule(con: Connection, schedule: Schedule) -> None:
+def _register_schedule(con: Connection, schedule: Schedule) -> None:
+    """The schedule as tables with int indices: ``sstops`` (``stop_id``, ``stop_idx``),
+    ``strips`` (the trips with ``trip_idx``), ``sst`` (stop times: ``trip_idx``, ``seq``,
+    ``stop_idx``, ``arr_s``, ``dep_s``, ``dist_km``), ``sruns`` (``trip_idx``, ``date``)."""
     stops = schedule.stops[["stop_id"]].drop_duplicates().reset_index(drop=True)
     stops = stops[stops["stop_id"] != ""].reset_index(drop=True)
     stops["stop_idx"] = np.arange(len(stops), dtype="int32")
@@ -190,7 +193,7 @@ def register_schedule(con: Connection, schedule: Schedule) -> None:
         con.unregister(name)
 
 
-def register_ids(con: Connection, src: Source, key: bytes) -> None:
+def _register_ids(con: Connection, src: Source, key: bytes) -> None:
     """Pass 1 over the file: distinct raw card ids -> int codes and pseudonyms (in memory only),
     distinct vehicle ids -> int codes."""
     rel = src.relation.replace("store_rejects=true", "ignore_errors=true")
@@ -227,7 +230,7 @@ def register_ids(con: Connection, src: Source, key: bytes) -> None:
         con.unregister(f"_{name}")
 
 
-def load_taps(con: Connection, src: Source) -> None:
+def _load_taps(con: Connection, src: Source) -> None:
     """Pass 2: the lean tap table ``t`` (ids as int codes, a reason code per row)."""
 
     def col(name: str) -> str:
