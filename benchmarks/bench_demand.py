@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,7 @@ def run_ours(taps: Path, feed: Path, work: Path) -> dict[str, object]:
     from transit.demand.ingest import ingest_files
     from transit.demand.report import ReportOptions, build_report, compute_report_tables
     from transit.demand.schedule import read_schedule
-    from transit.demand.store import IngestOptions
+    from transit.demand.store.options import IngestOptions
 
     schedule = read_schedule(feed)
     t0 = time.perf_counter()
@@ -84,8 +85,8 @@ def run_ours(taps: Path, feed: Path, work: Path) -> dict[str, object]:
 
 def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     """Idiomatic pandas: read_csv (pyarrow engine), vectorized merges and groupbys, no loops
-    over rows; the same rules as the library's ingest and the same route KPIs."""
-    from transit.demand.records import EVENTS, day_type_of
+    over rows; the same rules as the library's ingest and the same route KPIs (over all days:
+    day types are part of ours only)."""
     from transit.demand.schedule import read_schedule, trip_runs
 
     schedule = read_schedule(feed)
@@ -94,6 +95,36 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     runs = trip_runs(schedule)[["trip_id", "date"]]
     t0 = time.perf_counter()
     df = pd.read_csv(taps, engine="pyarrow", dtype=str)
+    tv, reason_k = _pd_row_checks(df, schedule)
+    tv = _pd_trip_checks(tv, st, runs, reason_k)
+    rides = _pd_pair(tv, reason_k)
+    rides = _pd_match_vehicles(rides, st, runs, trips)
+    rides = _pd_ride_checks(rides, st, reason_k)
+    by_reason = reason_k[reason_k != ""].value_counts().sort_index()
+    routes = _pd_route_kpis(rides, schedule)
+    elapsed = time.perf_counter() - t0
+    return {
+        "pandas_baseline_s": elapsed,
+        "pandas_peak_mb": _peak_mb(),
+        "accepted": int(2 * len(rides)),
+        "rejected_by_reason": {str(k): int(v) for k, v in by_reason.items()},
+        "routes": {
+            "route_id": routes["route_id"].tolist(),
+            "boardings": routes["boardings"].astype("int64").tolist(),
+            "alightings": routes["alightings"].astype("int64").tolist(),
+            "pax_km": routes["pax_km"].tolist(),
+            "max_load": routes["max_load"].astype("int64").tolist(),
+            "vehicle_km": routes["vehicle_km"].tolist(),
+        },
+    }
+
+
+def _pd_row_checks(df: pd.DataFrame, schedule: Any) -> tuple[pd.DataFrame, pd.Series]:
+    """Pseudonyms and the checks of single rows: the valid taps (``k``, ``card``, ids, ``ts``,
+    ``ev``, ``fare``, ``date0``, ``secs0``) and the reason of every row by ``k``."""
+    from transit.demand.records import EVENTS
+
+    trips = schedule.trips
     df["k"] = np.arange(1, len(df) + 1)
     codes, uniques = pd.factorize(df["card_id"].str.strip())
     hashed = np.array(
@@ -138,6 +169,14 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     tv["fare"] = fare[reason == ""]
     tv["date0"] = tv["ts"].dt.normalize()
     tv["secs0"] = (tv["ts"] - tv["date0"]).dt.total_seconds()
+    reason_k = pd.Series(reason.to_numpy(), index=df["k"].to_numpy())
+    return tv, reason_k
+
+
+def _pd_trip_checks(
+    tv: pd.DataFrame, st: pd.DataFrame, runs: pd.DataFrame, reason_k: pd.Series
+) -> pd.DataFrame:
+    """Taps with a trip id against the schedule, then duplicates (``reason_k`` updated)."""
     # trip taps: nearest running scheduled time at that stop, on the date or the day before
     tt = tv.loc[tv["trip_id"].notna(), ["k", "trip_id", "stop_id", "ev", "date0", "secs0"]]
     cand = tt.merge(st[["trip_id", "stop_id", "seq", "arr_s", "dep_s"]], on=["trip_id", "stop_id"])
@@ -157,14 +196,18 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     tr[~tr.index.isin(best.index)] = "stop_not_on_trip"
     bad = best[~best["good_any"]]
     tr[bad.index] = np.where(bad["near_any"], "trip_not_running", "time_far_from_schedule")
-    reason_k = pd.Series(reason.to_numpy(), index=df["k"].to_numpy())
     rej = tr[tr != ""]
     reason_k[rej.index] = rej.to_numpy()
     tv = tv[~tv["k"].isin(rej.index)]
     tv = tv.merge(best[["seq", "c"]], left_on="k", right_index=True, how="left")
     dup = tv.duplicated(["card", "ts", "ev", "stop_id"], keep="first")
     reason_k[tv.loc[dup, "k"].to_numpy()] = "duplicate_tap"
-    tv = tv[~dup]
+    return tv[~dup]
+
+
+def _pd_pair(tv: pd.DataFrame, reason_k: pd.Series) -> pd.DataFrame:
+    """Rides (``bk``, ``ak``, trip, stops, positions, ``date``, ``b_secs``, ``a_secs``) and
+    the reasons of unpaired taps (``reason_k`` updated)."""
     # pairing: each boarding with the card's next tap when it alights from the same trip/vehicle
     tv["pk"] = np.where(
         tv["trip_id"].notna(), "t" + tv["trip_id"].astype(str), "v" + tv["vehicle_id"].astype(str)
@@ -224,6 +267,13 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     rides["date"] = rides["date0"] - pd.to_timedelta(rides["c"], unit="D")
     rides["b_secs"] = rides["b_secs"] + 86400 * rides["c"]
     rides["a_secs"] = rides["b_secs"] + rides["dur"]
+    return rides
+
+
+def _pd_match_vehicles(
+    rides: pd.DataFrame, st: pd.DataFrame, runs: pd.DataFrame, trips: pd.DataFrame
+) -> pd.DataFrame:
+    """Rides known only by vehicle matched to a trip (``rides`` updated and returned)."""
     # vehicle-only rides: the running trip serving both stops nearest in time
     veh = rides[rides["trip_id"].isna() & (rides["b_stop"] != rides["a_stop"])]
     # candidate trips serving both stops, keyed by 20-minute departure buckets (2 x tolerance)
@@ -258,6 +308,11 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     rides.loc[idx, "date"] = m["date"].to_numpy()
     rides.loc[idx, "b_secs"] = rides.loc[idx, "b_secs"].to_numpy() + 86400 * m["cc"].to_numpy()
     rides.loc[idx, "a_secs"] = rides.loc[idx, "a_secs"].to_numpy() + 86400 * m["cc"].to_numpy()
+    return rides
+
+
+def _pd_ride_checks(rides: pd.DataFrame, st: pd.DataFrame, reason_k: pd.Series) -> pd.DataFrame:
+    """The rides that pass the ride checks (``reason_k`` updated for the others)."""
     # ride checks
     key = st.set_index(["trip_id", "seq"])
     bi = pd.MultiIndex.from_arrays([rides["trip_id"], rides["b_seq"].fillna(-1).astype("int64")])
@@ -277,8 +332,16 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     bad = rr != ""
     reason_k[rides.loc[bad, "bk"].to_numpy()] = rr[bad]
     reason_k[rides.loc[bad, "ak"].to_numpy()] = rr[bad]
-    rides = rides[~bad]
-    by_reason = reason_k[reason_k != ""].value_counts().sort_index()
+    return rides[~bad]
+
+
+def _pd_route_kpis(rides: pd.DataFrame, schedule: Any) -> pd.DataFrame:
+    """Route boardings, alightings, pax-km, max load and vehicle-km."""
+    from transit.demand.schedule import trip_runs
+
+    st = schedule.stop_times
+    trips = schedule.trips
+    key = st.set_index(["trip_id", "seq"])
     # KPIs by route
     dist = key["dist_km"]
     rides = rides.assign(
@@ -313,23 +376,7 @@ def run_pandas(taps: Path, feed: Path) -> dict[str, object]:
     sr = trip_runs(schedule)
     sr = sr[(sr["date"] >= first) & (sr["date"] <= last)]
     vkm = sr.groupby("route_id")["km"].sum().rename("vehicle_km")
-    routes = routes.join(vkm, how="outer").fillna(0).reset_index().sort_values("route_id")
-    _ = day_type_of  # day types are part of ours; route KPIs here are over all days
-    elapsed = time.perf_counter() - t0
-    return {
-        "pandas_baseline_s": elapsed,
-        "pandas_peak_mb": _peak_mb(),
-        "accepted": int(2 * len(rides)),
-        "rejected_by_reason": {str(k): int(v) for k, v in by_reason.items()},
-        "routes": {
-            "route_id": routes["route_id"].tolist(),
-            "boardings": routes["boardings"].astype("int64").tolist(),
-            "alightings": routes["alightings"].astype("int64").tolist(),
-            "pax_km": routes["pax_km"].tolist(),
-            "max_load": routes["max_load"].astype("int64").tolist(),
-            "vehicle_km": routes["vehicle_km"].tolist(),
-        },
-    }
+    return routes.join(vkm, how="outer").fillna(0).reset_index().sort_values("route_id")
 
 
 # --------------------------------------------------------------------------- driver
@@ -372,46 +419,64 @@ def main() -> int:
             res = run_pandas(args.taps, args.feed)
         print(json.dumps(res))
         return 0
+    with tempfile.TemporaryDirectory(prefix="bench-demand-") as tmp:
+        work = Path(tmp)
+        feed = args.feed or _default_feed(work)
+        results = _run_sides(args, feed, work)
+    if results is None:
+        return 1
+    return _report(args, feed, results["ours"], results["pandas"])
 
+
+def _default_feed(work: Path) -> Path:
+    """The Cairns feed of the external data, else the tests' hand-made feed (written to
+    ``work``)."""
     from transit.core.paths import external_data_dir
+
+    ext = external_data_dir(required=False)
+    cand = ext / "gtfs" / "gtfskit-cairns" / "cairns_gtfs.zip" if ext else None
+    if cand is not None and cand.is_file():
+        return cand
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.demand.conftest import write_feed
+
+    return write_feed(work / "feed")
+
+
+def _run_sides(args: argparse.Namespace, feed: Path, work: Path) -> dict[str, Any] | None:
+    """Synthesize the taps, then run each side in its own process; their results (None when
+    a side failed, its standard error printed)."""
     from transit.demand.schedule import read_schedule
     from transit.demand.synth import SynthOptions, synth_taps, write_taps
 
-    feed = args.feed
-    with tempfile.TemporaryDirectory(prefix="bench-demand-") as tmp:
-        work = Path(tmp)
-        if feed is None:
-            ext = external_data_dir(required=False)
-            cand = ext / "gtfs" / "gtfskit-cairns" / "cairns_gtfs.zip" if ext else None
-            if cand is not None and cand.is_file():
-                feed = cand
-            else:
-                sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-                from tests.demand.conftest import write_feed
+    t0 = time.perf_counter()
+    schedule = read_schedule(feed)
+    taps = synth_taps(
+        schedule,
+        rows=args.rows,
+        seed=args.seed,
+        options=SynthOptions(corrupt_share=args.corrupt_share),
+    )
+    path = write_taps(taps, work / "taps.csv")
+    del taps
+    synth_s = time.perf_counter() - t0
+    print(f"synthesized {args.rows:,} taps on {feed.name} in {synth_s:.1f} s", flush=True)
+    results = {}
+    for side in ("ours", "pandas"):
+        cmd = [sys.executable, __file__, "--out", str(args.out), "--side", side,
+               "--taps", str(path), "--feed", str(feed), "--work", str(work)]  # fmt: skip
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return None
+        results[side] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return results
 
-                feed = write_feed(work / "feed")
-        t0 = time.perf_counter()
-        schedule = read_schedule(feed)
-        taps = synth_taps(
-            schedule,
-            rows=args.rows,
-            seed=args.seed,
-            options=SynthOptions(corrupt_share=args.corrupt_share),
-        )
-        path = write_taps(taps, work / "taps.csv")
-        del taps
-        synth_s = time.perf_counter() - t0
-        print(f"synthesized {args.rows:,} taps on {feed.name} in {synth_s:.1f} s", flush=True)
-        results = {}
-        for side in ("ours", "pandas"):
-            cmd = [sys.executable, __file__, "--out", str(args.out), "--side", side,
-                   "--taps", str(path), "--feed", str(feed), "--work", str(work)]  # fmt: skip
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                print(proc.stderr, file=sys.stderr)
-                return 1
-            results[side] = json.loads(proc.stdout.strip().splitlines()[-1])
-    ours, pandas_ = results["ours"], results["pandas"]
+
+def _report(
+    args: argparse.Namespace, feed: Path, ours: dict[str, Any], pandas_: dict[str, Any]
+) -> int:
+    """Write ``demand.json``, print the metrics; 1 when the two sides' results differ."""
     total = ours["ingest_s"] + ours["report_s"]
     out = {
         "rows": args.rows,

@@ -185,6 +185,33 @@ def test_catalogue_gives_each_code_one_severity() -> None:
         cat.notice("other", "msg")
 
 
+def test_atomic_write_with_streams_to_a_temp_file(tmp_path: Path) -> None:
+    """A writer given a path writes a temp file ending like the target, which then replaces it;
+    when the writer fails the old file stays and no temp file is left."""
+    from transit.core.fileio import atomic_write_with
+
+    target = tmp_path / "rides.parquet"
+    seen: list[Path] = []
+
+    def write(tmp: Path) -> None:
+        seen.append(tmp)
+        tmp.write_text("v1", encoding="utf-8")
+
+    atomic_write_with(target, write)
+    assert target.read_text("utf-8") == "v1"
+    assert seen[0].parent == tmp_path and seen[0].name.endswith(".parquet")
+    assert target.stat().st_mode & 0o777 == 0o644
+
+    def fail(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("writer failed")
+
+    with pytest.raises(RuntimeError, match="writer failed"):
+        atomic_write_with(target, fail)
+    assert target.read_text("utf-8") == "v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rides.parquet"]
+
+
 def test_atomic_json_is_sorted_readable_and_replaces(tmp_path: Path) -> None:
     from transit.core.fileio import atomic_write_json
 

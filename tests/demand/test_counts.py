@@ -10,7 +10,7 @@ from transit.demand.ingest import detect_kind, ingest_files, read_counts
 from transit.demand.loads import load_profile_from_counts
 from transit.demand.od import ipf_counts_od
 from transit.demand.schedule import read_schedule
-from transit.demand.store import count_files
+from transit.demand.store.folder import count_files
 
 
 def test_trip_counts_from_excel(tiny_feed: Path, tmp_path: Path) -> None:
@@ -64,8 +64,9 @@ def test_counts_report(tiny_feed: Path, tmp_path: Path) -> None:
     """A counts-only store gets a report: totals, load profile and IPF OD in the workbook."""
     import openpyxl
 
+    from transit.demand.counts_report import build_counts_report
     from transit.demand.kpis import KpiOptions
-    from transit.demand.report import ReportOptions, build_counts_report
+    from transit.demand.report import ReportOptions
 
     path = tmp_path / "c.csv"
     path.write_text(

@@ -10,7 +10,7 @@ import pytest
 from tests.demand.conftest import HEADER, KEY, RIDES, tap_lines
 from transit.core.errors import InputError, RefusedError
 from transit.demand.ingest import ingest_files
-from transit.demand.store import read_manifest
+from transit.demand.store.folder import read_manifest
 
 
 def _rides(store: Path) -> pd.DataFrame:
@@ -234,7 +234,7 @@ def test_raw_ids_never_written(tiny_feed: Path, tmp_path: Path) -> None:
 def test_memory_limit_is_a_work_error(tiny_feed: Path, tiny_taps: Path, tmp_path: Path) -> None:
     """Running out of DuckDB memory is reported as a work error naming the limit."""
     from transit.core.errors import WorkError
-    from transit.demand.store import IngestOptions
+    from transit.demand.store.options import IngestOptions
 
     opts = IngestOptions(memory_limit="1KB")
     with pytest.raises(WorkError, match="1KB"):

@@ -1,8 +1,7 @@
-"""OD from taps, linked journeys, and IPF (exact on the hand-made case; margins by property)."""
+"""IPF OD from counts (exact on the hand-made case; margins by property). The OD from taps and
+linked journeys are queries of the store: tests/demand/store/test_queries.py."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,45 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.demand.conftest import HEADER, KEY, RIDES, tap_lines
 from transit.core.errors import InputError
-from transit.demand.ingest import ingest_files
 from transit.demand.od import gravity_seed, ipf, ipf_counts_od
-from transit.demand.store import linked_journeys, od_counts
-
-
-def test_od_from_taps(tiny_feed: Path, tiny_taps: Path, tmp_path: Path) -> None:
-    """Stop-to-stop OD of the 8 rides."""
-    store = tmp_path / "s"
-    ingest_files([tiny_taps], store=store, key=KEY, feed=tiny_feed)
-    od = od_counts(store)
-    assert od[["board_stop_id", "alight_stop_id", "rides"]].values.tolist() == [
-        ["SA", "SB", 2],
-        ["SA", "SC", 2],
-        ["SB", "SC", 4],
-    ]
-
-
-def test_transfer_links_journeys(tiny_feed: Path, tmp_path: Path) -> None:
-    """Same card, alighting at SB then boarding at SB 60 min later: one 2-leg journey SA→SC
-    with a 90-minute window, two journeys with a 30-minute window; a ride from another stop
-    (1 km away) is never a transfer."""
-    rides = [
-        *RIDES[:2],
-        ("JE8", "T1", "SA", "08:00:00", "SB", "08:10:00"),
-        ("JE8", "T2", "SB", "09:10:00", "SC", "09:30:00"),
-        ("IC000000000003", "T1", "SA", "08:00:30", "SB", "08:10:05"),
-        ("IC000000000003", "T2", "SA", "09:00:10", "SB", "09:10:05"),
-    ]
-    path = tmp_path / "t.csv"
-    path.write_text("\n".join([HEADER, *tap_lines(rides)]) + "\n", encoding="utf-8")
-    store = tmp_path / "s"
-    ingest_files([path], store=store, key=KEY, feed=tiny_feed)
-    cols = ["origin_stop_id", "destination_stop_id", "legs", "journeys"]
-    linked = linked_journeys(store, window_min=90)[cols].values.tolist()
-    assert linked == [["SA", "SB", 1, 2], ["SA", "SC", 1, 2], ["SA", "SC", 2, 1]]
-    short = linked_journeys(store, window_min=30)[cols].values.tolist()
-    assert short == [["SA", "SB", 1, 3], ["SA", "SC", 1, 2], ["SB", "SC", 1, 1]]
 
 
 def test_ipf_recovers_the_three_stop_od() -> None:

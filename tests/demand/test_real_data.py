@@ -12,7 +12,7 @@ from transit.demand.ingest import ingest_files
 from transit.demand.loads import load_profile_from_counts
 from transit.demand.od import ipf_counts_od
 from transit.demand.schedule import build_schedule
-from transit.demand.store import count_files
+from transit.demand.store.folder import count_files
 
 pytestmark = pytest.mark.external
 

@@ -16,7 +16,7 @@ from transit.demand.loads import compute_loads
 from transit.demand.privacy import privacy_note, suppress
 from transit.demand.report import ReportOptions, build_report
 from transit.demand.schedule import Schedule
-from transit.demand.store import stop_visits
+from transit.demand.store.queries import stop_visits
 from transit.maps import mapkit
 from transit.maps.ridership import map_ridership
 
@@ -69,6 +69,8 @@ def test_small_cells_suppressed_and_said(store: Path, tmp_path: Path) -> None:
     assert len(od) == 0  # pairs below k are left out
     notes = [r[0] for r in _sheet(xlsx, "注記")[1:]]
     assert notes[0] == privacy_note(10)
+    readme = tmp_path / "out" / "tables" / "README.txt"
+    assert readme.read_text("utf-8") == privacy_note(10) + "\n"
 
 
 def test_charts_are_png(store: Path, tmp_path: Path) -> None:

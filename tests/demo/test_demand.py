@@ -9,7 +9,7 @@ import pytest
 
 from transit.demand.pseudonym import ENV_KEY
 from transit.demand.schedule import read_schedule
-from transit.demand.store import read_manifest
+from transit.demand.store.folder import read_manifest
 from transit.demand.synth import SynthOptions, synth_taps
 from transit.demo import demand as demo
 

@@ -7,21 +7,26 @@ from pathlib import Path
 import click
 
 from transit.cli.common import print_table, say, write_json
+from transit.demand.counts_report import build_counts_report
 from transit.demand.ingest import detect_kind, ingest_files
 from transit.demand.kpis import KpiOptions
 from transit.demand.loads import compute_loads
 from transit.demand.pseudonym import load_key
-from transit.demand.report import (
-    ReportOptions,
-    build_counts_report,
-    build_od,
-    build_report,
-)
+from transit.demand.report import ReportOptions, build_od, build_report
 from transit.demand.schedule import Schedule, read_schedule
-from transit.demand.store import IngestOptions, ride_files, stop_visits
+from transit.demand.store.folder import ride_files
+from transit.demand.store.options import IngestOptions
+from transit.demand.store.queries import stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
 from transit.maps import mapkit
 from transit.maps.ridership import map_ridership
+
+_STORE = click.option(
+    "--store", "store", required=True, type=click.Path(path_type=Path), help="Store folder."
+)
+_OUT_FOLDER = click.option(
+    "-o", "--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder."
+)
 
 
 @click.group(name="demand")
@@ -34,9 +39,7 @@ def group() -> None:
 @click.option(
     "--feed", type=click.Path(path_type=Path), help="GTFS feed (zip or folder) to match against."
 )
-@click.option(
-    "--store", "store", required=True, type=click.Path(path_type=Path), help="Store folder."
-)
+@_STORE
 @click.option(
     "--key-file",
     type=click.Path(path_type=Path),
@@ -168,12 +171,8 @@ def synth_cmd(
 
 
 @group.command(name="report")
-@click.option(
-    "--store", "store", required=True, type=click.Path(path_type=Path), help="Store folder."
-)
-@click.option(
-    "-o", "--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder."
-)
+@_STORE
+@_OUT_FOLDER
 @click.option(
     "--k", "k", default=10, show_default=True, type=int, help="Suppress cells below k riders."
 )
@@ -228,12 +227,8 @@ def report_cmd(
 
 
 @group.command(name="od")
-@click.option(
-    "--store", "store", required=True, type=click.Path(path_type=Path), help="Store folder."
-)
-@click.option(
-    "-o", "--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder."
-)
+@_STORE
+@_OUT_FOLDER
 @click.option("--k", "k", default=10, show_default=True, type=int, help="Suppress cells below k.")
 @click.option(
     "--transfer-window",

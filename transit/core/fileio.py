@@ -1,8 +1,8 @@
 """Safe file writing shared by every writer: atomic replace, directory fsync, content hashes.
 
 Every file the toolkit writes for people or for a later run (manifests, JSON summaries, feeds)
-goes through :func:`atomic_write_bytes` or its text/JSON forms, so a crash leaves the old file or
-the new one, never half of one.
+goes through :func:`atomic_write_bytes` or its text/JSON forms (:func:`atomic_write_with` for a
+writer that streams to a path), so a crash leaves the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +23,33 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     A reader sees the old file or the new one, never half of one; on failure the temp file is
     removed and ``path`` is untouched.
     """
+    atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def atomic_write_with(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` atomically with ``write(tmp)``, a writer that creates the file it is given
+    (DuckDB's ``COPY … TO``, ``DataFrame.to_parquet``, a workbook's ``save``): ``tmp`` is a
+    file in the same folder whose name ends like ``path``; it is fsynced, then replaces ``path``.
+
+    For files too large to hold in memory as bytes; otherwise see :func:`atomic_write_bytes`.
+    On failure the temp file is removed and ``path`` is untouched; an OS error names ``path``.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent
+        )
     except OSError as exc:
         raise _about(exc, path) from exc
+    os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        write(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         tmp.chmod(0o644)
         tmp.replace(path)
     except OSError as exc:

@@ -20,6 +20,8 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from transit.core.fileio import atomic_write_with
+
 log = logging.getLogger(__name__)
 
 _JP_FONTS = (
@@ -106,8 +108,7 @@ def draw_boardings_by_hour(loads: pd.DataFrame, path: Path, *, k: int) -> Path:
     ax.set_xlabel(lab["hour"], fontdict=_font_kw())
     ax.set_ylabel(lab["boardings"], fontdict=_font_kw())
     ax.set_title(f"{lab['by_hour']} ({lab['suppressed']}, k={k})", fontdict=_font_kw())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    atomic_write_with(path, fig.savefig)
     return path
 
 
@@ -161,6 +162,6 @@ def draw_load_profiles(
         fig.subplots_adjust(bottom=0.3, right=0.88)
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(route))
         path = folder / f"load_profile_{safe}_{direction}.png"
-        fig.savefig(path)
+        atomic_write_with(path, fig.savefig)
         out.append(path)
     return out

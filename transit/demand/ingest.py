@@ -19,27 +19,22 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from transit.core.errors import DataNotFoundError, InputError, Location
+from transit.core.fileio import sha256_file
 from transit.demand.pseudonym import key_check
 from transit.demand.records import (
     COUNT_COLUMNS,
     DAY_TYPE_ALIASES,
-    REJECT_REASONS,
+    REJECTS,
     Kind,
     day_type_of,
     normalize_header,
 )
 from transit.demand.schedule import Schedule, read_schedule
-from transit.demand.store import (
-    IngestOptions,
-    IngestSummary,
-    check_key,
-    file_sha256,
-    ingest_taps,
-    read_manifest,
-    sniff_header,
-    write_counts,
-    write_manifest,
-)
+from transit.demand.store.counts import write_counts
+from transit.demand.store.folder import check_key, read_manifest, rides_part, write_manifest
+from transit.demand.store.options import IngestOptions, IngestSummary, count_by_reason
+from transit.demand.store.source import sniff_header
+from transit.demand.store.taps import ingest_taps
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +80,39 @@ def ingest_files(
     the store (saved by an earlier ingest). Taps need a schedule and a pseudonym ``key``.
     """
     store.mkdir(parents=True, exist_ok=True)
+    schedule = _store_schedule(store, feed=feed, schedule=schedule)
+    if key is not None:
+        check_key(store, key)
+    summaries: list[IngestSummary] = []
+    for path in files:
+        if not path.is_file():
+            raise DataNotFoundError(f"input file not found: {path}")
+        sha = sha256_file(path)
+        done = {f["sha256"]: f for f in read_manifest(store)["files"]}
+        if sha in done:
+            log.info("%s already ingested (same content as %s)", path.name, done[sha]["file"])
+            summaries.append(IngestSummary.already_done(path.name, done[sha]))
+            continue
+        kind = detect_kind(path)
+        if kind == "taps":
+            summary = _ingest_tap_file(
+                path, store=store, key=key, schedule=schedule, sha256=sha, options=options
+            )
+            part = rides_part(sha)
+        else:
+            summary, part = _ingest_count_file(
+                path, kind=kind, store=store, schedule=schedule, sha256=sha
+            )
+        _record(store, summary, part=part, key=key)
+        summaries.append(summary)
+    return summaries
+
+
+def _store_schedule(
+    store: Path, *, feed: Path | None, schedule: Schedule | None
+) -> Schedule | None:
+    """The schedule to match against: ``schedule``, else read from ``feed`` (either is saved
+    into the store), else the one an earlier ingest saved in the store (None when none)."""
     sched_dir = store / "schedule"
     if schedule is None and feed is not None:
         if not feed.exists():
@@ -94,78 +122,64 @@ def ingest_files(
         schedule.save(sched_dir)
     elif (sched_dir / "trips.parquet").is_file():
         schedule = Schedule.load(sched_dir)
+    return schedule
+
+
+def _ingest_tap_file(
+    path: Path,
+    *,
+    store: Path,
+    key: bytes | None,
+    schedule: Schedule | None,
+    sha256: str,
+    options: IngestOptions | None,
+) -> IngestSummary:
+    if schedule is None:
+        raise InputError("taps need a feed to match against: pass --feed FEED.zip")
+    if key is None:
+        raise InputError("taps need a pseudonym key (TRANSIT_PSEUDONYM_KEY or --key-file)")
+    return ingest_taps(
+        path, schedule=schedule, store=store, key=key, sha256=sha256, options=options
+    )
+
+
+def _ingest_count_file(
+    path: Path, *, kind: Kind, store: Path, schedule: Schedule | None, sha256: str
+) -> tuple[IngestSummary, str]:
+    """Read, check and write a count file (kinds b and c); returns its summary and part."""
+    counts, rejects, rows = read_counts(path, kind=kind, schedule=schedule)
+    counts["source"] = sha256[:12]
+    part, rej_rel = write_counts(store, sha256, counts, rejects)
+    summary = IngestSummary(
+        file=path.name,
+        sha256=sha256,
+        kind=kind,
+        rows_read=rows,
+        accepted=len(counts),
+        rejected=len(rejects),
+        rejected_by_reason=count_by_reason(rejects["reason"]),
+        rejects_file=rej_rel,
+    )
+    return summary, part
+
+
+def _record(store: Path, summary: IngestSummary, *, part: str, key: bytes | None) -> None:
+    """Add the file's entry (summary, part, date of ingest) to the manifest."""
+    entry = summary.as_dict()
+    entry["part"] = part
+    entry["ingested_on"] = dt.datetime.now(dt.UTC).date().isoformat()
+    manifest = read_manifest(store)
+    manifest["files"].append(entry)
     if key is not None:
-        check_key(store, key)
-    summaries: list[IngestSummary] = []
-    for path in files:
-        if not path.is_file():
-            raise DataNotFoundError(f"input file not found: {path}")
-        sha = file_sha256(path)
-        manifest = read_manifest(store)
-        done = {f["sha256"]: f for f in manifest["files"]}
-        if sha in done:
-            prev = done[sha]
-            log.info("%s already ingested (same content as %s)", path.name, prev["file"])
-            summaries.append(
-                IngestSummary(
-                    file=path.name,
-                    sha256=sha,
-                    kind=prev["kind"],
-                    rows_read=prev["rows_read"],
-                    accepted=prev["accepted"],
-                    rejected=prev["rejected"],
-                    rejected_by_reason=dict(prev["rejected_by_reason"]),
-                    matched_by_trip_id=prev.get("matched_by_trip_id", 0),
-                    matched_by_vehicle=prev.get("matched_by_vehicle", 0),
-                    already_ingested=True,
-                    rejects_file=prev.get("rejects_file"),
-                )
-            )
-            continue
-        kind = detect_kind(path)
-        if kind == "taps":
-            if schedule is None:
-                raise InputError("taps need a feed to match against: pass --feed FEED.zip")
-            if key is None:
-                raise InputError("taps need a pseudonym key (TRANSIT_PSEUDONYM_KEY or --key-file)")
-            summary = ingest_taps(
-                path, schedule=schedule, store=store, key=key, sha256=sha, options=options
-            )
-            part = f"rides/{sha[:12]}.parquet"
-        else:
-            counts, rejects, rows = read_counts(path, kind=kind, schedule=schedule)
-            counts["source"] = sha[:12]
-            part, rej_rel = write_counts(store, sha, counts, rejects)
-            by_reason = {
-                str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()
-            }
-            summary = IngestSummary(
-                file=path.name,
-                sha256=sha,
-                kind=kind,
-                rows_read=rows,
-                accepted=len(counts),
-                rejected=len(rejects),
-                rejected_by_reason=by_reason,
-                rejects_file=rej_rel,
-            )
-        entry = summary.as_dict()
-        entry["part"] = part
-        entry["ingested_on"] = dt.datetime.now(dt.UTC).date().isoformat()
-        manifest = read_manifest(store)
-        manifest["files"].append(entry)
-        if key is not None:
-            manifest["key_check"] = key_check(key)
-        write_manifest(store, manifest)
-        log.info(
-            "%s: %d rows read, %d accepted, %d rejected",
-            path.name,
-            summary.rows_read,
-            summary.accepted,
-            summary.rejected,
-        )
-        summaries.append(summary)
-    return summaries
+        manifest["key_check"] = key_check(key)
+    write_manifest(store, manifest)
+    log.info(
+        "%s: %d rows read, %d accepted, %d rejected",
+        summary.file,
+        summary.rows_read,
+        summary.accepted,
+        summary.rejected,
+    )
 
 
 # --------------------------------------------------------------------------- counts (b, c)
@@ -212,33 +226,57 @@ def read_counts(
     first row after the header), ``reason``, ``message``.
     """
     df = read_table(path)
-    where = Location.of(path)
     n = len(df)
     for c in COUNT_COLUMNS:
         if c not in df.columns:
             df[c] = ""
     if kind == "trip_counts" and (df["stop_id"] == "").all() and (df["stop_sequence"] == "").all():
-        raise InputError("trip counts need a stop_id or stop_sequence column", where)
+        raise InputError("trip counts need a stop_id or stop_sequence column", Location.of(path))
+    # the first reason found for a row is its reason ("" while accepted)
     reason = pd.Series([""] * n, index=df.index, dtype=object)
+    out = _count_rows(df, kind=kind, reason=reason)
+    if schedule is not None:
+        out = _match_counts(out, schedule, kind=kind, reason=reason)
+    key_cols = (
+        ["trip_id", "stop_sequence", "stop_id", "date", "day_type"]
+        if kind == "trip_counts"
+        else ["route_id", "direction_id", "stop_sequence", "stop_id", "day_type"]
+    )
+    _flag(reason, out.duplicated(key_cols, keep="first") & (reason == ""), "duplicate_row")
+    rejected = reason != ""
+    rejects = pd.DataFrame(
+        {
+            "row": (np.flatnonzero(rejected.to_numpy()) + 1).astype("int64"),
+            "reason": reason[rejected].to_numpy(),
+        }
+    )
+    rejects["message"] = rejects["reason"].map(REJECTS.meaning)
+    return out[~rejected].reset_index(drop=True), rejects, n
 
-    def flag(mask: pd.Series | np.ndarray, code: str) -> None:
-        m = pd.Series(np.asarray(mask), index=df.index) & (reason == "")
-        reason[m] = code
 
+def _flag(reason: pd.Series, mask: pd.Series | np.ndarray, code: str) -> None:
+    """Give the rows of ``mask`` not yet rejected the reason ``code`` (in place)."""
+    m = pd.Series(np.asarray(mask), index=reason.index) & (reason == "")
+    reason[m] = code
+
+
+def _count_rows(df: pd.DataFrame, *, kind: Kind, reason: pd.Series) -> pd.DataFrame:
+    """The count rows of the text table ``df``, typed (see :func:`read_counts`), with missing
+    fields, bad counts and unknown day types flagged in ``reason``."""
     b = _number(df["boardings"])
     a = _number(df["alightings"])
     if kind == "trip_counts":
-        flag(df["trip_id"] == "", "missing_field")
-        flag((df["stop_id"] == "") & (df["stop_sequence"] == ""), "missing_field")
+        _flag(reason, df["trip_id"] == "", "missing_field")
+        _flag(reason, (df["stop_id"] == "") & (df["stop_sequence"] == ""), "missing_field")
     else:
-        flag(df["stop_id"] == "", "missing_field")
-    flag(b.isna() | (b < 0), "bad_count")
-    flag((df["alightings"] != "") & (a.isna() | (a < 0)), "bad_count")
+        _flag(reason, df["stop_id"] == "", "missing_field")
+    _flag(reason, b.isna() | (b < 0), "bad_count")
+    _flag(reason, (df["alightings"] != "") & (a.isna() | (a < 0)), "bad_count")
     day = df["day_type"].str.strip().str.lower().map(lambda s: DAY_TYPE_ALIASES.get(s, ""))
     dates = pd.to_datetime(df["date"].where(df["date"] != ""), errors="coerce")
     from_date = dates.map(lambda d: day_type_of(d.date()) if pd.notna(d) else "")
     day = day.where(day != "", from_date)
-    flag((df["day_type"] != "") & (day == ""), "unknown_day_type")
+    _flag(reason, (df["day_type"] != "") & (day == ""), "unknown_day_type")
     seq = pd.to_numeric(df["stop_sequence"].where(df["stop_sequence"] != ""), errors="coerce")
     out = pd.DataFrame(
         {
@@ -261,48 +299,41 @@ def read_counts(
     if (df["direction_id"] != "").any() and not df["direction_id"].isin(["0", "1", ""]).all():
         codes = {v: i for i, v in enumerate(dict.fromkeys(df["direction_id"]))}
         out["direction_id"] = df["direction_id"].map(codes).astype("int64")
-    if schedule is not None:
-        known_stops = set(schedule.stops["stop_id"])
-        if known_stops:
-            flag(~out["stop_id"].isin(known_stops) & (out["stop_id"] != ""), "unknown_stop")
-        if kind == "trip_counts" and len(schedule.trips):
-            trips = schedule.trips.set_index("trip_id")
-            flag(~out["trip_id"].isin(trips.index), "unknown_trip")
-            ok = reason == ""
-            st = schedule.stop_times[["trip_id", "seq", "stop_id"]]
-            by_stop = out.loc[ok & (out["stop_sequence"] < 0), ["trip_id", "stop_id"]].reset_index()
-            found = by_stop.merge(st, on=["trip_id", "stop_id"], how="left").drop_duplicates(
-                "index"
-            )
-            seqs = found.set_index("index")["seq"]
-            flag(
-                pd.Series(False, index=df.index).where(~df.index.isin(seqs.index), seqs.isna()),
-                "stop_not_on_trip",
-            )
-            got = seqs.dropna().astype("int64")
-            out.loc[got.index, "stop_sequence"] = got.to_numpy()
-            meta = trips.reindex(out["trip_id"])
-            out["route_id"] = np.where(
-                out["route_id"] == "", meta["route_id"].fillna("").to_numpy(), out["route_id"]
-            )
-            out["direction_id"] = np.where(
-                out["direction_id"] < 0,
-                meta["direction_id"].fillna(-1).to_numpy(),
-                out["direction_id"],
-            ).astype("int64")
-    key_cols = (
-        ["trip_id", "stop_sequence", "stop_id", "date", "day_type"]
-        if kind == "trip_counts"
-        else ["route_id", "direction_id", "stop_sequence", "stop_id", "day_type"]
+    return out
+
+
+def _match_counts(
+    out: pd.DataFrame, schedule: Schedule, *, kind: Kind, reason: pd.Series
+) -> pd.DataFrame:
+    """Count rows looked up in the schedule: unknown stops and trips, stops a trip does not
+    serve (flagged in ``reason``); a trip count's stop position, route and direction filled
+    from the feed. Returns ``out``, updated in place."""
+    known_stops = set(schedule.stops["stop_id"])
+    if known_stops:
+        _flag(reason, ~out["stop_id"].isin(known_stops) & (out["stop_id"] != ""), "unknown_stop")
+    if kind != "trip_counts" or not len(schedule.trips):
+        return out
+    trips = schedule.trips.set_index("trip_id")
+    _flag(reason, ~out["trip_id"].isin(trips.index), "unknown_trip")
+    ok = reason == ""
+    st = schedule.stop_times[["trip_id", "seq", "stop_id"]]
+    by_stop = out.loc[ok & (out["stop_sequence"] < 0), ["trip_id", "stop_id"]].reset_index()
+    found = by_stop.merge(st, on=["trip_id", "stop_id"], how="left").drop_duplicates("index")
+    seqs = found.set_index("index")["seq"]
+    _flag(
+        reason,
+        pd.Series(False, index=out.index).where(~out.index.isin(seqs.index), seqs.isna()),
+        "stop_not_on_trip",
     )
-    dup = out.duplicated(key_cols, keep="first") & (reason == "")
-    flag(dup, "duplicate_row")
-    rejected = reason != ""
-    rejects = pd.DataFrame(
-        {
-            "row": (np.flatnonzero(rejected.to_numpy()) + 1).astype("int64"),
-            "reason": reason[rejected].to_numpy(),
-        }
+    got = seqs.dropna().astype("int64")
+    out.loc[got.index, "stop_sequence"] = got.to_numpy()
+    meta = trips.reindex(out["trip_id"])
+    out["route_id"] = np.where(
+        out["route_id"] == "", meta["route_id"].fillna("").to_numpy(), out["route_id"]
     )
-    rejects["message"] = rejects["reason"].map(REJECT_REASONS)
-    return out[~rejected].reset_index(drop=True), rejects, n
+    out["direction_id"] = np.where(
+        out["direction_id"] < 0,
+        meta["direction_id"].fillna(-1).to_numpy(),
+        out["direction_id"],
+    ).astype("int64")
+    return out

@@ -23,7 +23,7 @@ def compute_loads(
     """Per trip run and stop position: boardings, alightings and the load leaving the stop.
 
     ``visits`` has ``trip_id``, ``date``, ``day_type``, ``seq``, ``boardings``, ``alightings``
-    and optionally ``fare_yen`` (see :func:`transit.demand.store.stop_visits`). Every stop of an
+    and optionally ``fare_yen`` (see :func:`transit.demand.store.queries.stop_visits`). Every stop of an
     observed trip run is listed, with zeros where nobody boarded or alighted.
 
     Returns ``trip_id``, ``date``, ``day_type``, ``route_id``, ``direction_id``, ``seq``,

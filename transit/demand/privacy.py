@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
+
+from transit.core.fileio import atomic_write_text
 
 DEFAULT_K = 10
 
@@ -26,6 +29,8 @@ def suppress(
     return out
 
 
-def count_suppressed(table: pd.DataFrame, *, basis: str, k: int = DEFAULT_K) -> int:
-    """Rows of ``table`` that :func:`suppress` blanks."""
-    return int((table[basis] < k).sum())
+def write_privacy_readme(folder: Path, *, k: int = DEFAULT_K) -> Path:
+    """Write ``folder/README.txt`` (the :func:`privacy_note`), atomically; returns its path."""
+    path = folder / "README.txt"
+    atomic_write_text(path, privacy_note(k) + "\n")
+    return path

@@ -1,4 +1,5 @@
-"""Ridership record formats: column names, accepted aliases, event words, reject reasons.
+"""Ridership record formats: column names, accepted aliases, event words, reject reasons
+(:data:`REJECTS`).
 
 Three kinds of input (see ``docs/ridership.md``):
 
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import jpholiday
+
+from transit.core.notices import NoticeCatalogue, Severity
 
 Kind = Literal["taps", "trip_counts", "stop_counts"]
 
@@ -97,34 +100,49 @@ EVENTS: dict[str, int] = {
     "2": 2,
 }
 
-#: Every reason a row can be rejected for, with the message written to the rejects file.
-REJECT_REASONS: dict[str, str] = {
-    "invalid_encoding": "bytes that are not UTF-8 (save the file as CSV UTF-8)",
-    "wrong_field_count": "wrong number of fields for the header",
-    "truncated_row": "last row cut off (file truncated)",
-    "missing_card_id": "card id is empty",
-    "bad_timestamp": "timestamp not understood (use YYYY-MM-DD HH:MM:SS)",
-    "bad_event": "event is not board/alight (乗車/降車)",
-    "unknown_stop": "stop id not in the feed",
-    "no_trip_or_vehicle": "neither trip id nor vehicle id given",
-    "unknown_trip": "trip id not in the feed",
-    "stop_not_on_trip": "the trip does not serve this stop",
-    "trip_not_running": "the trip does not run on this date",
-    "time_far_from_schedule": "tap time too far from the trip's scheduled time at this stop",
-    "bad_fare": "fare is not a whole number of yen >= 0",
-    "duplicate_tap": "same card, time, event and stop as an earlier row (or already in the store)",
-    "alight_without_board": "alighting tap without a boarding tap on the same trip",
-    "alight_before_board": "alighting tap earlier than the boarding tap on the same trip",
-    "board_without_alight": "boarding tap without an alighting tap on the same trip",
-    "same_stop": "boarded and alighted at the same stop",
-    "wrong_direction": "alighting stop is not after the boarding stop on the trip",
-    "impossible_ride_time": "ride time impossible for the trip (too long, or faster than the bus)",
-    "no_matching_trip": "no scheduled trip serves both stops near the tap times",
-    "bad_count": "count is not a number >= 0",
-    "missing_field": "a required field is empty",
-    "duplicate_row": "same trip/stop/date (or stop/day type) as an earlier row",
-    "unknown_day_type": "day type not one of 平日, 土曜, 日祝",
-}
+_E = Severity.ERROR
+
+#: Every reason an input row can be rejected for: a record-level ERROR each, whose meaning is
+#: the message written to the rejects file (``docs/notices.md``, section Ridership rejects).
+REJECTS = NoticeCatalogue(
+    "Ridership rejects",
+    {
+        "invalid_encoding": (_E, "bytes that are not UTF-8 (save the file as CSV UTF-8)"),
+        "wrong_field_count": (_E, "wrong number of fields for the header"),
+        "truncated_row": (_E, "last row cut off (file truncated)"),
+        "missing_card_id": (_E, "card id is empty"),
+        "bad_timestamp": (_E, "timestamp not understood (use YYYY-MM-DD HH:MM:SS)"),
+        "bad_event": (_E, "event is not board/alight (乗車/降車)"),
+        "unknown_stop": (_E, "stop id not in the feed"),
+        "no_trip_or_vehicle": (_E, "neither trip id nor vehicle id given"),
+        "unknown_trip": (_E, "trip id not in the feed"),
+        "stop_not_on_trip": (_E, "the trip does not serve this stop"),
+        "trip_not_running": (_E, "the trip does not run on this date"),
+        "time_far_from_schedule": (
+            _E,
+            "tap time too far from the trip's scheduled time at this stop",
+        ),
+        "bad_fare": (_E, "fare is not a whole number of yen >= 0"),
+        "duplicate_tap": (
+            _E,
+            "same card, time, event and stop as an earlier row (or already in the store)",
+        ),
+        "alight_without_board": (_E, "alighting tap without a boarding tap on the same trip"),
+        "alight_before_board": (_E, "alighting tap earlier than the boarding tap on the same trip"),
+        "board_without_alight": (_E, "boarding tap without an alighting tap on the same trip"),
+        "same_stop": (_E, "boarded and alighted at the same stop"),
+        "wrong_direction": (_E, "alighting stop is not after the boarding stop on the trip"),
+        "impossible_ride_time": (
+            _E,
+            "ride time impossible for the trip (too long, or faster than the bus)",
+        ),
+        "no_matching_trip": (_E, "no scheduled trip serves both stops near the tap times"),
+        "bad_count": (_E, "count is not a number >= 0"),
+        "missing_field": (_E, "a required field is empty"),
+        "duplicate_row": (_E, "same trip/stop/date (or stop/day type) as an earlier row"),
+        "unknown_day_type": (_E, "day type not one of 平日, 土曜, 日祝"),
+    },
+)
 
 DAY_TYPES = ("平日", "土曜", "日祝")
 DAY_TYPE_ALIASES = {

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from transit.core.errors import InputError
+from transit.core.fileio import atomic_write_with
 from transit.demand.charts import draw_boardings_by_hour, draw_load_profiles
 from transit.demand.kpis import (
     KpiOptions,
@@ -25,18 +27,12 @@ from transit.demand.kpis import (
     stop_kpis,
     trip_flags,
 )
-from transit.demand.loads import compute_loads, load_profile_from_counts, route_load_profile
+from transit.demand.loads import compute_loads, route_load_profile
 from transit.demand.od import ipf_counts_od
-from transit.demand.privacy import privacy_note, suppress
+from transit.demand.privacy import privacy_note, suppress, write_privacy_readme
 from transit.demand.schedule import Schedule
-from transit.demand.store import (
-    count_files,
-    linked_journeys,
-    od_counts,
-    ride_files,
-    ride_totals,
-    stop_visits,
-)
+from transit.demand.store.folder import count_files, ride_files
+from transit.demand.store.queries import linked_journeys, od_counts, ride_totals, stop_visits
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +188,7 @@ def _compute_tables(
     return tables, extra
 
 
-def _rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """Floats rounded for publication (km, hours, ratios: 3 decimals)."""
     floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
     return df.round(dict.fromkeys(floats, digits))
@@ -200,7 +196,7 @@ def _rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 
 def _published_profile(profile: pd.DataFrame, *, k: int) -> pd.DataFrame:
     """The route load profile as published (small cells suppressed)."""
-    prof = suppress(_rounded(profile), ["boardings"], basis="boardings", k=k)
+    prof = suppress(rounded(profile), ["boardings"], basis="boardings", k=k)
     prof = suppress(prof, ["alightings"], basis="alightings", k=k)
     return suppress(
         prof, ["mean_load", "max_load", "pax_km", "load_total"], basis="load_total", k=k
@@ -212,7 +208,7 @@ def published_tables(tables: ReportTables, *, k: int) -> dict[str, pd.DataFrame]
 
     def kpi(df: pd.DataFrame) -> pd.DataFrame:
         cols = [c for c in _RIDER_COLS if c in df.columns]
-        return suppress(_rounded(df), cols, basis="boardings", k=k)
+        return suppress(rounded(df), cols, basis="boardings", k=k)
 
     stops = suppress(tables.stops, ["boardings", "fare_yen"], basis="boardings", k=k)
     stops = suppress(stops, ["alightings"], basis="alightings", k=k)
@@ -317,26 +313,34 @@ def build_report(store: Path, out_dir: Path, *, options: ReportOptions | None = 
     # the charts are drawn while the OD queries run (see _compute_tables)
     tables, chart_files = _compute_tables(store, opts, while_od=charts)
     pub = published_tables(tables, k=k)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    tdir = out_dir / "tables"
-    tdir.mkdir(exist_ok=True)
-    for name, df in pub.items():
-        csv = tdir / f"{name}.csv"
-        df.to_csv(csv, index=False, encoding="utf-8-sig")
-        pq = tdir / f"{name}.parquet"
-        df.astype(
-            {c: "float64" for c in df.columns if df[c].dtype == object and _numeric(df[c])}
-        ).to_parquet(pq, index=False)
-        written += [csv, pq]
-    note = tdir / "README.txt"
-    note.write_text(privacy_note(k) + "\n", encoding="utf-8")
-    written.append(note)
+    written = _write_tables(out_dir / "tables", pub)
+    written.append(write_privacy_readme(out_dir / "tables", k=k))
     xlsx = out_dir / "ridership_report.xlsx"
     write_workbook(xlsx, tables, pub, k=k, options=opts)
     written.append(xlsx)
     written += chart_files
     log.info("report: %d files in %s", len(written), out_dir)
+    return written
+
+
+def write_csv(path: Path, df: pd.DataFrame) -> Path:
+    """Write a published table as CSV (UTF-8 with BOM, for Excel), atomically; returns ``path``."""
+    atomic_write_with(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return path
+
+
+def _write_tables(folder: Path, pub: dict[str, pd.DataFrame]) -> list[Path]:
+    """``<name>.csv`` and ``<name>.parquet`` of every published table (object columns holding
+    only numbers and blanks become float64 in Parquet); returns the files written."""
+    written: list[Path] = []
+    for name, df in pub.items():
+        written.append(write_csv(folder / f"{name}.csv", df))
+        typed = df.astype(
+            {c: "float64" for c in df.columns if df[c].dtype == object and _numeric(df[c])}
+        )
+        pq = folder / f"{name}.parquet"
+        atomic_write_with(pq, partial(typed.to_parquet, index=False))
+        written.append(pq)
     return written
 
 
@@ -356,7 +360,6 @@ def write_workbook(
     options: ReportOptions,
 ) -> None:
     """Write the planners' workbook (openpyxl): 概要, one sheet per view, 注記."""
-    tmp = path.with_name(f".{path.name}.tmp.xlsx")
     # write-only workbook: rows are streamed to the file (pandas' to_excel keeps every cell
     # object in memory and is several times slower on the trip and OD sheets)
     wb = openpyxl.Workbook(write_only=True)
@@ -377,8 +380,7 @@ def write_workbook(
         }
     )
     _append_sheet(wb, "注記", notes)
-    wb.save(tmp)
-    tmp.replace(path)
+    atomic_write_with(path, wb.save)
 
 
 def _cell_values(s: pd.Series) -> list[object]:
@@ -428,106 +430,14 @@ def build_od(
     written: list[Path] = []
     if ride_files(store):
         od = od_counts(store)
-        od = od[od["rides"] >= k]
-        p = out_dir / "od_stop_to_stop.csv"
-        od.to_csv(p, index=False, encoding="utf-8-sig")
-        written.append(p)
+        written.append(write_csv(out_dir / "od_stop_to_stop.csv", od[od["rides"] >= k]))
         linked = linked_journeys(store, window_min=window_min, radius_m=radius_m)
-        linked = linked[linked["journeys"] >= k]
-        p = out_dir / "od_linked.csv"
-        linked.to_csv(p, index=False, encoding="utf-8-sig")
-        written.append(p)
+        written.append(write_csv(out_dir / "od_linked.csv", linked[linked["journeys"] >= k]))
     counts = [pd.read_parquet(f) for f in count_files(store)]
     counts = [c for c in counts if len(c) and (c["stop_sequence"] >= 0).all()]
     if counts:
         od_ipf, fits = ipf_counts_od(pd.concat(counts, ignore_index=True), beta=beta)
-        od_ipf = od_ipf[od_ipf["riders"] >= k]
-        p = out_dir / "od_ipf.csv"
-        od_ipf.to_csv(p, index=False, encoding="utf-8-sig")
-        q = out_dir / "od_ipf_fit.csv"
-        fits.to_csv(q, index=False, encoding="utf-8-sig")
-        written += [p, q]
-    note = out_dir / "README.txt"
-    note.write_text(privacy_note(k) + "\n", encoding="utf-8")
-    written.append(note)
-    return written
-
-
-def build_counts_report(
-    store: Path, out_dir: Path, *, options: ReportOptions | None = None
-) -> list[Path]:
-    """Report of a store holding only count data (kinds b and c): per-line load profiles
-    (``tables/count_load_profile.csv``), the IPF OD of each line (pairs with at least ``k``
-    riders, ``tables/count_od_ipf.csv``) and its fit, a workbook with Japanese headers
-    (``ridership_report.xlsx``: 概要, 区間別乗車人員（調査）, OD（推計）, 推計の適合度, 注記) and
-    one load-profile chart per line (the ``max_route_charts`` busiest). Returns the files."""
-
-    opts = options or ReportOptions()
-    k = opts.kpi.k
-    frames = [pd.read_parquet(f) for f in count_files(store)]
-    counts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if counts.empty:
-        raise InputError(
-            f"the store {store} has no rides or counts yet; run 'transit demand ingest'"
-        )
-    lined = counts[counts["stop_sequence"] >= 0]
-    prof = load_profile_from_counts(lined) if len(lined) else lined.assign(load=[])
-    prof = prof.drop(columns=[c for c in ("kind", "source", "date") if c in prof.columns])
-    pub = suppress(_rounded(prof), ["boardings"], basis="boardings", k=k)
-    pub = suppress(pub, ["alightings"], basis="alightings", k=k)
-    pub = suppress(pub, ["load"], basis="load", k=k)
-    od, fits = ipf_counts_od(lined) if len(lined) else (pd.DataFrame(), pd.DataFrame())
-    od_pub = _rounded(od[od["riders"] >= k]) if len(od) else od
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tdir = out_dir / "tables"
-    tdir.mkdir(exist_ok=True)
-    written: list[Path] = []
-    for name, df in (
-        ("count_load_profile", pub),
-        ("count_od_ipf", od_pub),
-        ("count_od_ipf_fit", fits),
-    ):
-        path = tdir / f"{name}.csv"
-        df.to_csv(path, index=False, encoding="utf-8-sig")
-        written.append(path)
-    note = tdir / "README.txt"
-    note.write_text(privacy_note(k) + "\n", encoding="utf-8")
-    written.append(note)
-    ja = JA | {"stop_sequence": "停車順", "load": "車内人員（推計）", "riders": "人数（推計）",
-               "stops": "停留所数", "consistent": "整合", "scale": "降車数の補正係数",
-               "iterations": "反復回数", "max_error": "最大誤差（人）"}  # fmt: skip
-    xlsx = out_dir / "ridership_report.xlsx"
-    tmp = xlsx.with_name(f".{xlsx.name}.tmp.xlsx")
-    summary = pd.DataFrame(
-        [
-            ("乗車数合計（調査）", round(float(counts["boardings"].sum()), 3)),
-            ("降車数合計（調査）", round(float(counts["alightings"].sum()), 3)),
-            ("系統・方向の数", len(fits)),
-            ("秘匿基準 k", k),
-            ("注記", privacy_note(k)),
-        ],
-        columns=["項目", "値"],
-    )
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-        summary.to_excel(xw, sheet_name="概要", index=False)
-        pub.rename(columns=ja).to_excel(xw, sheet_name="区間別乗車人員（調査）", index=False)
-        od_pub.rename(columns=ja).to_excel(xw, sheet_name="OD（推計）", index=False)
-        fits.rename(columns=ja).to_excel(xw, sheet_name="推計の適合度", index=False)
-        pd.DataFrame(
-            {
-                "注記": [
-                    privacy_note(k),
-                    "ODは停留所別乗降数から反復比例法（IPF）で推計した値です。",
-                    f"OD表には{k}人以上の組のみを掲載しています。",
-                ]
-            }
-        ).to_excel(xw, sheet_name="注記", index=False)
-    tmp.replace(xlsx)
-    written.append(xlsx)
-    if opts.charts and len(prof):
-        chart_prof = pub.rename(columns={"stop_sequence": "seq", "load": "mean_load"})
-        busy = prof.groupby("route_id")["boardings"].sum().reset_index()
-        written += draw_load_profiles(
-            chart_prof, busy, out_dir / "charts", limit=opts.max_route_charts
-        )
+        written.append(write_csv(out_dir / "od_ipf.csv", od_ipf[od_ipf["riders"] >= k]))
+        written.append(write_csv(out_dir / "od_ipf_fit.csv", fits))
+    written.append(write_privacy_readme(out_dir, k=k))
     return written

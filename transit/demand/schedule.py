@@ -8,8 +8,8 @@ It is saved inside a ridership store (Parquet) so a report needs no feed.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +17,11 @@ import numpy as np
 import pandas as pd
 
 from transit.core.errors import InputError, Location
+from transit.core.fileio import atomic_write_bytes
 from transit.core.geo import haversine_m
-from transit.gtfs.feedio import read_feed
+from transit.core.gtfstime import gtfs_seconds_array
+from transit.gtfs.feedio import Feed, read_feed
+from transit.gtfs.service import service_date_table
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +57,13 @@ class Schedule:
     service_dates: pd.DataFrame
 
     def save(self, folder: Path) -> None:
-        """Write the tables as Parquet files into ``folder`` (created when missing)."""
+        """Write the tables as Parquet files into ``folder`` (created when missing), each
+        atomically."""
         folder.mkdir(parents=True, exist_ok=True)
         for name in _TABLES:
-            tmp = folder / f".{name}.parquet.tmp"
-            getattr(self, name).to_parquet(tmp, index=False)
-            tmp.replace(folder / f"{name}.parquet")
+            atomic_write_bytes(
+                folder / f"{name}.parquet", getattr(self, name).to_parquet(index=False)
+            )
 
     @classmethod
     def load(cls, folder: Path) -> Schedule:
@@ -73,67 +77,34 @@ class Schedule:
         return cls(**{n: pd.read_parquet(folder / f"{n}.parquet") for n in _TABLES})
 
 
-def _secs(values: pd.Series) -> np.ndarray:
-    parts = values.fillna("").astype(str).str.strip().str.split(":", expand=True)
-    if parts.shape[1] < 3:
-        return np.full(len(values), np.nan)
-    h = pd.to_numeric(parts[0], errors="coerce")
-    m = pd.to_numeric(parts[1], errors="coerce")
-    s = pd.to_numeric(parts[2], errors="coerce")
-    return np.asarray((h * 3600 + m * 60 + s).to_numpy(dtype=float))
-
-
 def _col(df: pd.DataFrame, name: str, default: str = "") -> pd.Series:
     if name in df.columns:
         return df[name].fillna(default).astype(str)
     return pd.Series([default] * len(df), index=df.index, dtype=object)
 
 
-def service_dates_of(calendar: pd.DataFrame, calendar_dates: pd.DataFrame) -> pd.DataFrame:
-    """Dates each service id runs, from ``calendar`` and ``calendar_dates`` (GTFS, text columns).
-
-    Returns a frame with ``service_id`` and ``date`` (datetime64, midnight), sorted.
-    """
-    days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    rows: set[tuple[str, dt.date]] = set()
-    for rec in calendar.to_dict("records"):
-        try:
-            start = dt.datetime.strptime(str(rec["start_date"]), "%Y%m%d").date()
-            end = dt.datetime.strptime(str(rec["end_date"]), "%Y%m%d").date()
-        except (KeyError, ValueError):
-            continue
-        on = [str(rec.get(d, "0")).strip() == "1" for d in days]
-        d = start
-        while d <= end:
-            if on[d.weekday()]:
-                rows.add((str(rec["service_id"]), d))
-            d += dt.timedelta(days=1)
-    for rec in calendar_dates.to_dict("records"):
-        try:
-            d = dt.datetime.strptime(str(rec["date"]), "%Y%m%d").date()
-        except (KeyError, ValueError):
-            continue
-        key = (str(rec["service_id"]), d)
-        if str(rec.get("exception_type", "")).strip() == "1":
-            rows.add(key)
-        elif str(rec.get("exception_type", "")).strip() == "2":
-            rows.discard(key)
-    out = pd.DataFrame(sorted(rows), columns=["service_id", "date"])
-    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
-    return out
-
-
-def build_schedule(tables: dict[str, pd.DataFrame]) -> Schedule:
+def build_schedule(tables: Mapping[str, pd.DataFrame]) -> Schedule:
     """Build a :class:`Schedule` from GTFS tables of text (``stops``, ``routes``, ``trips``,
     ``stop_times``, ``calendar``, ``calendar_dates``; any may be missing or empty).
 
     Distances along a trip come from ``shape_dist_traveled`` when every stop time of the trip has
     one (taken as km when the trip's total is below 1 000, else metres), otherwise from straight
-    lines between consecutive stops.
+    lines between consecutive stops. Service dates come from :mod:`transit.gtfs.service`.
     """
     empty = pd.DataFrame()
-    stops_in = tables.get("stops", empty)
-    stops = pd.DataFrame(
+    stops = _stops_table(tables.get("stops", empty))
+    routes = _routes_table(tables.get("routes", empty))
+    st = _stop_times_table(tables.get("stop_times", empty), stops)
+    trips = _trips_table(tables.get("trips", empty), st)
+    services = service_date_table(Feed(tables))
+    st = st[st["trip_id"].isin(trips["trip_id"])].reset_index(drop=True)
+    log.info("schedule: %d stops, %d trips, %d stop times", len(stops), len(trips), len(st))
+    return Schedule(stops, routes, trips, st, services)
+
+
+def _stops_table(stops_in: pd.DataFrame) -> pd.DataFrame:
+    """``stop_id``, ``stop_name``, ``stop_lat``, ``stop_lon`` (float, NaN when unreadable)."""
+    return pd.DataFrame(
         {
             "stop_id": _col(stops_in, "stop_id"),
             "stop_name": _col(stops_in, "stop_name"),
@@ -141,20 +112,36 @@ def build_schedule(tables: dict[str, pd.DataFrame]) -> Schedule:
             "stop_lon": pd.to_numeric(_col(stops_in, "stop_lon", "nan"), errors="coerce"),
         }
     ).reset_index(drop=True)
-    routes_in = tables.get("routes", empty)
+
+
+def _routes_table(routes_in: pd.DataFrame) -> pd.DataFrame:
+    """``route_id``, ``route_name`` (the short name, else the long name)."""
     short, long_ = _col(routes_in, "route_short_name"), _col(routes_in, "route_long_name")
-    routes = pd.DataFrame(
+    return pd.DataFrame(
         {"route_id": _col(routes_in, "route_id"), "route_name": short.where(short != "", long_)}
     ).reset_index(drop=True)
-    trips_in = tables.get("trips", empty)
-    st_in = tables.get("stop_times", empty)
+
+
+def _stop_times_table(st_in: pd.DataFrame, stops: pd.DataFrame) -> pd.DataFrame:
+    """``trip_id``, ``seq``, ``stop_id``, ``arr_s``, ``dep_s``, ``dist_km`` (see
+    :class:`Schedule`), sorted by trip and position."""
+    st = _timed_stop_times(st_in)
+    st["seq"] = st.groupby("trip_id").cumcount().astype("int32")
+    st["dist_km"] = _distances_km(st, stops)
+    return st[["trip_id", "seq", "stop_id", "arr_s", "dep_s", "dist_km"]]
+
+
+def _timed_stop_times(st_in: pd.DataFrame) -> pd.DataFrame:
+    """Stop times sorted by trip and ``stop_sequence``, with ``arr_s`` and ``dep_s`` in seconds
+    (a missing one from the other; untimed stops interpolated within the trip) and
+    ``shape_dist`` (float, NaN when missing)."""
     st = pd.DataFrame(
         {
             "trip_id": _col(st_in, "trip_id"),
             "stop_sequence": pd.to_numeric(_col(st_in, "stop_sequence", "0"), errors="coerce"),
             "stop_id": _col(st_in, "stop_id"),
-            "arr_s": _secs(_col(st_in, "arrival_time")),
-            "dep_s": _secs(_col(st_in, "departure_time")),
+            "arr_s": gtfs_seconds_array(_col(st_in, "arrival_time")),
+            "dep_s": gtfs_seconds_array(_col(st_in, "departure_time")),
             "shape_dist": pd.to_numeric(_col(st_in, "shape_dist_traveled", "nan"), errors="coerce"),
         }
     )
@@ -170,7 +157,12 @@ def build_schedule(tables: dict[str, pd.DataFrame]) -> Schedule:
             .groupby("trip_id")[["arr_s", "dep_s"]]
             .transform(lambda s: s.interpolate(limit_direction="both"))
         )
-    st["seq"] = st.groupby("trip_id").cumcount().astype("int32")
+    return st
+
+
+def _distances_km(st: pd.DataFrame, stops: pd.DataFrame) -> np.ndarray:
+    """Distance along the trip from its first stop (km) of each stop time of ``st`` (sorted by
+    trip and position): from ``shape_dist`` when the whole trip has it, else straight lines."""
     coords = stops.set_index("stop_id")[["stop_lat", "stop_lon"]]
     coords = coords[~coords.index.duplicated()]
     lat = coords["stop_lat"].reindex(st["stop_id"]).to_numpy(dtype=float)
@@ -187,8 +179,12 @@ def build_schedule(tables: dict[str, pd.DataFrame]) -> Schedule:
     total = shape.groupby(st["trip_id"]).transform("max")
     scale = np.where(total.to_numpy() >= 1000, 0.001, 1.0)
     shape_km = (shape - first).to_numpy() * scale
-    st["dist_km"] = np.where(has_shape, shape_km, line_km)
-    st = st[["trip_id", "seq", "stop_id", "arr_s", "dep_s", "dist_km"]]
+    return np.asarray(np.where(has_shape, shape_km, line_km))
+
+
+def _trips_table(trips_in: pd.DataFrame, st: pd.DataFrame) -> pd.DataFrame:
+    """Trips that have stop times: ``trip_id``, ``route_id``, ``service_id``, ``direction_id``,
+    ``n_stops``, ``km``, ``start_s``, ``hours`` (see :class:`Schedule`)."""
     agg = st.groupby("trip_id").agg(
         n_stops=("seq", "size"),
         km=("dist_km", "max"),
@@ -208,11 +204,7 @@ def build_schedule(tables: dict[str, pd.DataFrame]) -> Schedule:
     trips = trips.merge(agg, left_on="trip_id", right_index=True, how="inner")
     trips["hours"] = (trips.pop("end_s") - trips["start_s"]) / 3600.0
     trips["n_stops"] = trips["n_stops"].astype("int32")
-    trips = trips.reset_index(drop=True)
-    services = service_dates_of(tables.get("calendar", empty), tables.get("calendar_dates", empty))
-    st = st[st["trip_id"].isin(trips["trip_id"])].reset_index(drop=True)
-    log.info("schedule: %d stops, %d trips, %d stop times", len(stops), len(trips), len(st))
-    return Schedule(stops, routes, trips, st, services)
+    return trips.reset_index(drop=True)
 
 
 def read_schedule(feed_path: Path) -> Schedule:

@@ -86,6 +86,22 @@ def synth_taps(
     if rows < 0:
         raise InputError(f"--rows must be >= 0, got {rows}")
     rng = np.random.default_rng(seed)
+    runs, first = _runs_in_window(schedule, opts)
+    n_corrupt = round(rows * opts.corrupt_share)
+    n_dup = n_corrupt // len(CORRUPTIONS) if n_corrupt else 0
+    n_rides = (rows - n_dup) // 2
+    n_dup = rows - 2 * n_rides
+    tt = _timetable(schedule, runs)
+    rides = _draw_rides(tt, rng, n_rides=n_rides, transfer_share=opts.transfer_share, first=first)
+    table = _tap_table(tt, rng, rides, vehicle_only_share=opts.vehicle_only_share)
+    if n_corrupt or n_dup:
+        table = _corrupt(table, max(0, n_corrupt - n_dup), n_dup, rng)
+    return table
+
+
+def _runs_in_window(schedule: Schedule, opts: SynthOptions) -> tuple[pd.DataFrame, dt.date]:
+    """The trip runs of the ``opts.days`` service days from ``opts.start`` (default: the first
+    service date), and that first day; raises :class:`InputError` when there are none."""
     runs = trip_runs(schedule)
     if runs.empty:
         raise InputError("the feed has no trip running on any date (check calendar.txt)")
@@ -95,11 +111,30 @@ def synth_taps(
     runs = runs[(dates >= first) & (dates <= last)].reset_index(drop=True)
     if runs.empty:
         raise InputError(f"no trip runs between {first} and {last}")
-    n_corrupt = round(rows * opts.corrupt_share)
-    n_dup = n_corrupt // len(CORRUPTIONS) if n_corrupt else 0
-    n_rides = (rows - n_dup) // 2
-    n_dup = rows - 2 * n_rides
+    return runs, first
 
+
+@dataclass(frozen=True, eq=False)
+class _Timetable:
+    """Stop times as arrays sorted by trip (rows ``offsets[i]`` to ``offsets[i + 1]`` are trip
+    ``i``'s), and the trip runs to draw rides from (``run_*``, ``p``: probability of each run)."""
+
+    offsets: np.ndarray
+    st_trip: np.ndarray
+    arr_s: np.ndarray
+    dep_s: np.ndarray
+    dist: np.ndarray
+    stop_ids: np.ndarray
+    trip_ids: np.ndarray
+    run_trip: np.ndarray
+    run_date: np.ndarray
+    n_stops: np.ndarray
+    p: np.ndarray
+
+
+def _timetable(schedule: Schedule, runs: pd.DataFrame) -> _Timetable:
+    """The :class:`_Timetable` of ``runs``: a run's weight is the hour profile of its first
+    departure times the factor of its day type (0 for trips of fewer than two stops)."""
     st = schedule.stop_times
     trips = schedule.trips.set_index("trip_id")
     t_index = {t: i for i, t in enumerate(trips.index)}
@@ -110,127 +145,170 @@ def synth_taps(
     st_trip = st_trip[order]
     np.add.at(offsets, st_trip + 1, 1)
     offsets = np.cumsum(offsets)
-    arr_s = st["arr_s"].to_numpy(dtype="float64")
-    dep_s = st["dep_s"].to_numpy(dtype="float64")
-    dist = st["dist_km"].to_numpy(dtype="float64")
-    stop_ids = st["stop_id"].to_numpy(dtype=object)
     run_trip = runs["trip_id"].map(t_index).to_numpy()
     n_stops = trips["n_stops"].to_numpy()[run_trip]
-    ok = n_stops >= 2
     day_types = np.array([day_type_of(d) for d in runs["date"].dt.date])
     w = _hour_profile(runs["start_s"].to_numpy()) * np.array([_DAY_FACTOR[d] for d in day_types])
-    w = np.where(ok, w, 0.0)
-    p = w / w.sum()
-    run_date = runs["date"].to_numpy(dtype="datetime64[s]")
+    w = np.where(n_stops >= 2, w, 0.0)
+    return _Timetable(
+        offsets=offsets,
+        st_trip=st_trip,
+        arr_s=st["arr_s"].to_numpy(dtype="float64"),
+        dep_s=st["dep_s"].to_numpy(dtype="float64"),
+        dist=st["dist_km"].to_numpy(dtype="float64"),
+        stop_ids=st["stop_id"].to_numpy(dtype=object),
+        trip_ids=trips.index.to_numpy(dtype=object),
+        run_trip=run_trip,
+        run_date=runs["date"].to_numpy(dtype="datetime64[s]"),
+        n_stops=n_stops,
+        p=w / w.sum(),
+    )
 
-    def legs_on(run: np.ndarray, board: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        n = n_stops[run]
-        if board is None:
-            board = np.floor(rng.random(len(run)) * (n - 1)).astype("int64")
-        span = n - 1 - board
-        alight = board + 1 + np.floor(rng.random(len(run)) * span).astype("int64")
-        base = offsets[run_trip[run]]
-        loop = (stop_ids[base + board] == stop_ids[base + alight]) & (alight - 1 > board)
-        alight = np.where(loop, alight - 1, alight)
-        return board, alight
 
-    n_transfer = round(n_rides * opts.transfer_share / (1 + opts.transfer_share))
+def _legs_on(
+    tt: _Timetable, rng: np.random.Generator, run: np.ndarray, board: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boarding and alighting positions of rides on ``run`` (boarding drawn unless given); a
+    ride whose two stops are the same stop of a loop alights one stop earlier."""
+    n = tt.n_stops[run]
+    if board is None:
+        board = np.floor(rng.random(len(run)) * (n - 1)).astype("int64")
+    span = n - 1 - board
+    alight = board + 1 + np.floor(rng.random(len(run)) * span).astype("int64")
+    base = tt.offsets[tt.run_trip[run]]
+    loop = (tt.stop_ids[base + board] == tt.stop_ids[base + alight]) & (alight - 1 > board)
+    alight = np.where(loop, alight - 1, alight)
+    return board, alight
+
+
+def _draw_rides(
+    tt: _Timetable, rng: np.random.Generator, *, n_rides: int, transfer_share: float, first: dt.date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``n_rides`` rides: first legs, second legs transferring from some of them, and extra
+    first legs when a transfer found no departure. Returns the run, boarding and alighting
+    positions and the card number of each ride."""
+    n_transfer = round(n_rides * transfer_share / (1 + transfer_share))
     n_first = n_rides - n_transfer
-    run1 = rng.choice(len(runs), size=n_first, p=p)
-    b1, a1 = legs_on(run1)
-    # second legs: next departure from the alighting stop, 2–60 min later, on the same date
+    run1 = rng.choice(len(tt.p), size=n_first, p=tt.p)
+    b1, a1 = _legs_on(tt, rng, run1)
+    run2, b2, a2, parent = _second_legs(tt, rng, run1, a1, n_transfer=n_transfer)
+    n_fill = n_transfer - len(run2)
+    run3 = rng.choice(len(tt.p), size=n_fill, p=tt.p)
+    b3, a3 = _legs_on(tt, rng, run3)
+    run_all = np.concatenate([run1, run2, run3])
+    # journeys: a second leg belongs to its first leg's journey
+    journey = np.concatenate([np.arange(n_first), parent, n_first + np.arange(n_fill)])
+    j_first = np.r_[np.ones(n_first, bool), np.zeros(len(run2), bool), np.ones(n_fill, bool)]
+    card = _card_numbers(tt.run_date[run_all], journey, j_first, first=first)
+    return run_all, np.concatenate([b1, b2, b3]), np.concatenate([a1, a2, a3]), card
+
+
+def _second_legs(
+    tt: _Timetable, rng: np.random.Generator, run1: np.ndarray, a1: np.ndarray, *, n_transfer: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Second legs of ``n_transfer`` first legs: the first departure from the alighting stop,
+    on the same date, within the hour after the rider is ready (2–12 min after arriving). Returns the run, boarding
+    and alighting positions and the first leg of each second leg that found a departure."""
+    n_first = len(run1)
     pick = np.sort(
         rng.choice(n_first, size=min(n_transfer, n_first), replace=False).astype("int64")
         if n_first
         else np.zeros(0, dtype="int64")
     )
-    a_idx = offsets[run_trip[run1[pick]]] + a1[pick]
+    a_idx = tt.offsets[tt.run_trip[run1[pick]]] + a1[pick]
     left = pd.DataFrame(
         {
-            "date": run_date[run1[pick]],
-            "stop_id": stop_ids[a_idx],
-            "t": (arr_s[a_idx] + 120.0 + rng.random(len(pick)) * 600.0).astype("int64"),
+            "date": tt.run_date[run1[pick]],
+            "stop_id": tt.stop_ids[a_idx],
+            "t": (tt.arr_s[a_idx] + 120.0 + rng.random(len(pick)) * 600.0).astype("int64"),
             "leg": pick,
         }
     ).sort_values("t", kind="stable")
-    st_pos = np.arange(len(st))
-    last_stop = np.r_[st_trip[1:] != st_trip[:-1], True]
-    deps = pd.DataFrame({"trip_i": st_trip, "seq_pos": st_pos})[~last_stop]
-    deps = deps.merge(
-        pd.DataFrame({"trip_i": run_trip, "run": np.arange(len(runs)), "date": run_date}),
-        on="trip_i",
-    )
-    deps["stop_id"] = stop_ids[deps["seq_pos"].to_numpy()]
-    deps["t"] = dep_s[deps["seq_pos"].to_numpy()].astype("int64")
-    deps = deps.sort_values("t", kind="stable")
     joined = pd.merge_asof(
         left,
-        deps[["date", "stop_id", "t", "run", "seq_pos"]],
+        _departures(tt)[["date", "stop_id", "t", "run", "seq_pos"]],
         on="t",
         by=["date", "stop_id"],
         direction="forward",
         tolerance=3600,
     ).dropna(subset=["run"])
     run2 = joined["run"].to_numpy(dtype="int64")
-    b2 = joined["seq_pos"].to_numpy(dtype="int64") - offsets[run_trip[run2]]
-    b2, a2 = legs_on(run2, b2)
-    parent = joined["leg"].to_numpy(dtype="int64")
-    n_fill = n_transfer - len(run2)
-    run3 = rng.choice(len(runs), size=n_fill, p=p)
-    b3, a3 = legs_on(run3)
-    run_all = np.concatenate([run1, run2, run3])
-    board_all = np.concatenate([b1, b2, b3])
-    alight_all = np.concatenate([a1, a2, a3])
-    # journeys: a second leg belongs to its first leg's journey
-    journey = np.concatenate([np.arange(n_first), parent, n_first + np.arange(n_fill)])
-    jdate = run_date[run_all]
-    # cards: journeys of one date get distinct cards (a bijection of the journey's rank that day)
-    j_first = np.r_[np.ones(n_first, bool), np.zeros(len(run2), bool), np.ones(n_fill, bool)]
+    b2 = joined["seq_pos"].to_numpy(dtype="int64") - tt.offsets[tt.run_trip[run2]]
+    b2, a2 = _legs_on(tt, rng, run2, b2)
+    return run2, b2, a2, joined["leg"].to_numpy(dtype="int64")
+
+
+def _departures(tt: _Timetable) -> pd.DataFrame:
+    """Every departure of every run but at its last stop: ``trip_i``, ``seq_pos`` (stop-time
+    row), ``run``, ``date``, ``stop_id``, ``t`` (s), sorted by ``t``."""
+    last_stop = np.r_[tt.st_trip[1:] != tt.st_trip[:-1], True]
+    deps = pd.DataFrame({"trip_i": tt.st_trip, "seq_pos": np.arange(len(tt.st_trip))})
+    deps = deps[~last_stop].merge(
+        pd.DataFrame(
+            {"trip_i": tt.run_trip, "run": np.arange(len(tt.run_trip)), "date": tt.run_date}
+        ),
+        on="trip_i",
+    )
+    deps["stop_id"] = tt.stop_ids[deps["seq_pos"].to_numpy()]
+    deps["t"] = tt.dep_s[deps["seq_pos"].to_numpy()].astype("int64")
+    out: pd.DataFrame = deps.sort_values("t", kind="stable")
+    return out
+
+
+def _card_numbers(
+    jdate: np.ndarray, journey: np.ndarray, j_first: np.ndarray, *, first: dt.date
+) -> np.ndarray:
+    """Card numbers of rides (``jdate``: service date, ``journey``: journey index, ``j_first``:
+    the rides that start a journey): journeys of one date get distinct cards (a bijection of
+    the journey's rank that day)."""
     jd = pd.Series(jdate[j_first])
     rank_first = jd.groupby(jd).cumcount().to_numpy()
     per_day = jd.value_counts()
     pool = max(int(per_day.max() * 1.3) if len(per_day) else 1, 1)
     mult = 7 if math.gcd(7, pool) == 1 else 11 if math.gcd(11, pool) == 1 else 1
     day_no = ((jd.to_numpy() - np.datetime64(str(first))) // np.timedelta64(1, "D")).astype("int64")
-    card_first = (rank_first * mult + day_no * 104729) % pool
-    card_of_journey = np.empty(n_first + n_fill, dtype="int64")
-    card_of_journey[np.r_[np.arange(n_first), n_first + np.arange(n_fill)]] = card_first
-    card = card_of_journey[journey]
-    tix = run_trip[run_all]
-    bpos = offsets[tix] + board_all
-    apos = offsets[tix] + alight_all
+    card_of_journey = ((rank_first * mult + day_no * 104729) % pool).astype("int64")
+    return np.asarray(card_of_journey[journey])
+
+
+def _tap_table(
+    tt: _Timetable,
+    rng: np.random.Generator,
+    rides: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    *,
+    vehicle_only_share: float,
+) -> pa.Table:
+    """The boarding and alighting taps of ``rides`` (see :func:`synth_taps`), sorted by time."""
+    run_all, board_all, alight_all, card = rides
+    tix = tt.run_trip[run_all]
+    bpos = tt.offsets[tix] + board_all
+    apos = tt.offsets[tix] + alight_all
     n = len(run_all)
-    bts = jdate + (dep_s[bpos] - rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
-    ats = jdate + (arr_s[apos] + rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
-    km = dist[apos] - dist[bpos]
-    fare = (150 + 10 * np.round(km)).astype("int64")
-    trip_ids = trips.index.to_numpy(dtype=object)[tix]
+    jdate = tt.run_date[run_all]
+    bts = jdate + (tt.dep_s[bpos] - rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
+    ats = jdate + (tt.arr_s[apos] + rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
+    fare = (150 + 10 * np.round(tt.dist[apos] - tt.dist[bpos])).astype("int64")
     vehicle = np.char.add("V", (tix % 40 + 1).astype(str))
-    no_trip = rng.random(n) < opts.vehicle_only_share
-    trip_col = np.where(no_trip, None, trip_ids)
+    no_trip = rng.random(n) < vehicle_only_share
+    trip_col = np.where(no_trip, None, tt.trip_ids[tix])
     cards = card_id_of(card)
     ts = np.concatenate([bts, ats])
     order = np.argsort(ts, kind="stable")
-    table = pa.table(
+    fare_yen = pa.array(np.concatenate([np.full(n, -1), fare])[order], pa.int64())
+    return pa.table(
         {
             "card_id": pa.array(np.concatenate([cards, cards])[order]),
             "ts": pc.strftime(pa.array(ts[order]), "%Y-%m-%d %H:%M:%S"),
             "event": pa.array(np.repeat(np.array(["board", "alight"]), n)[order]),
             "stop_id": pa.array(
-                np.concatenate([stop_ids[bpos], stop_ids[apos]])[order], pa.string()
+                np.concatenate([tt.stop_ids[bpos], tt.stop_ids[apos]])[order], pa.string()
             ),
             "trip_id": pa.array(np.concatenate([trip_col, trip_col])[order], pa.string()),
             "vehicle_id": pa.array(np.concatenate([vehicle, vehicle])[order]),
-            "fare_yen": pa.array(np.concatenate([np.full(n, -1), fare])[order], pa.int64()),
+            # no fare on boarding taps
+            "fare_yen": pc.if_else(pc.equal(fare_yen, -1), pa.scalar(None, pa.int64()), fare_yen),
         }
     )
-    fare_col = table.column("fare_yen")
-    table = table.set_column(
-        6, "fare_yen", pc.if_else(pc.equal(fare_col, -1), pa.scalar(None, pa.int64()), fare_col)
-    )
-    if n_corrupt or n_dup:
-        table = _corrupt(table, max(0, n_corrupt - n_dup), n_dup, rng)
-    return table
 
 
 def _corrupt(table: pa.Table, n_mutate: int, n_dup: int, rng: np.random.Generator) -> pa.Table:

@@ -17,7 +17,7 @@ from transit.demand.loads import compute_loads
 from transit.demand.pseudonym import ENV_KEY
 from transit.demand.report import build_od, build_report
 from transit.demand.schedule import read_schedule
-from transit.demand.store import stop_visits
+from transit.demand.store.queries import stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
 from transit.maps import mapkit
 from transit.maps.ridership import map_ridership
