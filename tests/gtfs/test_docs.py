@@ -13,7 +13,9 @@ DOC = REPO_DIR / "docs" / "notices.md"
 
 
 def _documented() -> dict[str, str]:
-    source = DOC.read_text("utf-8").split("\n## ")[0]  # the source-folder table, before ## Notes
+    text = DOC.read_text("utf-8")
+    start = text.index("\n## Source folder (workbooks, masters, feed.toml)\n")
+    source = text[start : text.index("\n## ", start + 1)]  # the source-folder table
     rows = re.findall(r"^\| `([a-z_]+)` \| (ERROR|WARNING|INFO) \|", source, re.M)
     return dict(rows)
 
@@ -22,7 +24,7 @@ def _emitted_in_code() -> set[str]:
     codes: set[str] = set()
     for path in sorted((REPO_DIR / "transit").rglob("*.py")):
         text = path.read_text("utf-8")
-        codes.update(re.findall(r"\bnotice\(\s*\"([a-z_]+)\"", text))
+        codes.update(re.findall(r"(?<![.\w])notice\(\s*\"([a-z_]+)\"", text))
         codes.update(re.findall(r"\bNotice\(\s*\"([a-z_]+)\"", text))
     return codes
 
