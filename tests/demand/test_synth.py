@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from tests.demand.conftest import KEY
 from transit.demand.ingest import ingest_files
@@ -55,3 +56,19 @@ def test_corrupt_share(tiny_feed: Path, tmp_path: Path) -> None:
     (sm,) = ingest_files([path], store=tmp_path / "st", key=KEY, schedule=s)
     assert sm.rows_read == 3000 == sm.accepted + sm.rejected
     assert set(CORRUPTIONS) <= set(sm.rejected_by_reason)
+
+
+def test_no_rows_and_no_transfers_give_plain_tables(tmp_path: Path) -> None:
+    """0 rows is an empty table; a transfer share of 0 gives single-leg journeys; 1 row is
+    refused (a ride is two taps)."""
+    from tests.demand.conftest import write_feed
+    from transit.core.errors import InputError
+
+    schedule = read_schedule(write_feed(tmp_path / "feed"))
+    assert synth_taps(schedule, rows=0, seed=1).num_rows == 0
+    flat = synth_taps(schedule, rows=40, seed=1, options=SynthOptions(transfer_share=0.0))
+    assert flat.num_rows == 40
+    with pytest.raises(
+        InputError, match=r"--rows must be 0 or at least 2 \(a ride is two taps\), got 1"
+    ):
+        synth_taps(schedule, rows=1, seed=1)

@@ -69,6 +69,8 @@ def _hour_profile(start_s: np.ndarray) -> np.ndarray:
 def card_id_of(numbers: np.ndarray) -> np.ndarray:
     """Raw card ids (``JE`` + 14 digits) of card numbers (a bijection)."""
     scrambled = (numbers.astype("int64") * 7919 + 104729) % 10**14
+    if not len(scrambled):
+        return np.zeros(0, dtype="<U16")
     return np.char.add("JE", np.char.zfill(scrambled.astype(str), 14))
 
 
@@ -83,8 +85,8 @@ def synth_taps(
     time.
     """
     opts = options or SynthOptions()
-    if rows < 0:
-        raise InputError(f"--rows must be >= 0, got {rows}")
+    if rows < 0 or rows == 1:
+        raise InputError(f"--rows must be 0 or at least 2 (a ride is two taps), got {rows}")
     rng = np.random.default_rng(seed)
     runs, first = _runs_in_window(schedule, opts)
     n_corrupt = round(rows * opts.corrupt_share)
@@ -215,6 +217,9 @@ def _second_legs(
         if n_first
         else np.zeros(0, dtype="int64")
     )
+    if not len(pick):  # nobody transfers (no rows, or a transfer share of 0)
+        none = np.zeros(0, dtype="int64")
+        return none, none, none, none
     a_idx = tt.offsets[tt.run_trip[run1[pick]]] + a1[pick]
     left = pd.DataFrame(
         {
