@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from transit.core.geo import haversine_m
+from transit.core.gtfstime import normalize_gtfs_time
 from transit.gtfs.feedio import Feed
 from transit.gtfs.service import active_dates, feed_period
 
@@ -420,7 +421,7 @@ def _trip_table(feed: Feed) -> pd.DataFrame:
     )
     arr = st["arrival_time"] if "arrival_time" in st.columns else pd.Series("", index=st.index)
     dep = st["departure_time"] if "departure_time" in st.columns else pd.Series("", index=st.index)
-    st = st.assign(_arr=arr.map(_norm_time), _dep=dep.map(_norm_time))
+    st = st.assign(_arr=arr.map(normalize_gtfs_time), _dep=dep.map(normalize_gtfs_time))
     st = st.assign(_t=st["_arr"] + "/" + st["_dep"])
     grouped = st.groupby("trip_id", sort=False)
     stops = grouped["stop_id"].agg(tuple)
@@ -431,16 +432,6 @@ def _trip_table(feed: Feed) -> pd.DataFrame:
     table["times"] = table["trip_id"].map(times)
     table["first"] = table["trip_id"].map(first).fillna("")
     return table[table["stops"].notna()]
-
-
-def _norm_time(v: object) -> str:
-    s = str(v).strip()
-    if not s or s == "nan":
-        return ""
-    parts = s.split(":")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return s
-    return f"{int(parts[0]):02d}:{int(parts[1]):02d}:{int(parts[2]):02d}"
 
 
 def diff_patterns(old_trips: pd.DataFrame, new_trips: pd.DataFrame) -> list[PatternChange]:

@@ -28,6 +28,7 @@ from typing import Any
 
 from transit.core.errors import DataNotFoundError, InputError, Location, WorkError
 from transit.gtfs.feedio import Feed, read_feed
+from transit.gtfs.service import parse_gtfs_date
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +177,9 @@ def pinned_date(feed: Feed) -> dt.date:
         candidates = [v for v in feed.column("calendar", "start_date").tolist() if v]
         candidates += [v for v in feed.column("calendar_dates", "date").tolist() if v]
     for value in sorted(candidates):
-        try:
-            return dt.datetime.strptime(value.strip(), "%Y%m%d").date()
-        except ValueError:
-            continue
+        day = parse_gtfs_date(value)
+        if day is not None:
+            return day
     raise InputError(
         "feed has no start date (feed_info, calendar or calendar_dates); pass --date",
         Location.of(feed.source) if feed.source else None,

@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from transit.core.gtfstime import normalize_text
+from transit.core.gtfstime import normalize_gtfs_time, normalize_text
 from transit.gtfs.feedio import read_feed
 
 TIMETABLES = "timetables/muroran-donanbus-2017"
@@ -130,18 +130,18 @@ def _trip_rows(
     out: dict[tuple[str, str], list[list[tuple[str, str, str, str]]]] = {}
     for trip_id, group in st.groupby("trip_id", sort=True):
         rows = [
-            (normalize_text(names.get(sid, "")), _hms(a), _hms(d), sid)
+            (
+                normalize_text(names.get(sid, "")),
+                normalize_gtfs_time(a),
+                normalize_gtfs_time(d),
+                sid,
+            )
             for sid, a, d in zip(
                 group["stop_id"], group["arrival_time"], group["departure_time"], strict=True
             )
         ]
         out.setdefault(key_of[str(trip_id)], []).append(rows)
     return out
-
-
-def _hms(text: str) -> str:
-    h, m, s = text.split(":")
-    return f"{int(h):02d}:{m}:{s}"
 
 
 def compare_with_reference(
