@@ -13,7 +13,7 @@ import pandas as pd
 
 from transit.gtfs.feedio import Feed
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CALENDAR_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 """``calendar.txt`` day columns in :meth:`datetime.date.weekday` order."""
 
 
@@ -38,7 +38,7 @@ def expand_service_dates(
     for rec in calendar.to_dict("records"):
         start = parse_gtfs_date(str(rec.get("start_date", "")))
         end = parse_gtfs_date(str(rec.get("end_date", "")))
-        days = {i for i, name in enumerate(WEEKDAYS) if str(rec.get(name, "0")).strip() == "1"}
+        days = {i for i, name in enumerate(CALENDAR_DAYS) if str(rec.get(name, "0")).strip() == "1"}
         dates = out.setdefault(str(rec["service_id"]), set())
         if start is None or end is None or not days:
             continue

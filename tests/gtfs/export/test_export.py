@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from tests.gtfs.factory import df, weekday_calendar
 from transit.cli import main
-from transit.gtfs.builder.calendar import is_holiday, is_new_year_break
 from transit.gtfs.builder.tables import build_tables
 from transit.gtfs.export.plan import (
     compare_round_trip,
@@ -23,6 +22,7 @@ from transit.gtfs.export.plan import (
     plan_export,
 )
 from transit.gtfs.feedio import Feed, read_feed, write_feed
+from transit.gtfs.source.daytypes import is_holiday, is_new_year_break
 from transit.gtfs.source.read import read_config, read_source
 
 

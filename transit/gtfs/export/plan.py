@@ -41,9 +41,9 @@ import pandas as pd
 from openpyxl import Workbook
 
 from transit.core.errors import InputError, Location
-from transit.gtfs.builder.calendar import is_holiday, is_new_year_break, runs_on
 from transit.gtfs.feedio import Feed
 from transit.gtfs.service import feed_period, service_dates
+from transit.gtfs.source.daytypes import is_holiday, is_new_year_break, runs_on
 from transit.gtfs.source.model import WEEKDAYS, DayType
 
 log = logging.getLogger(__name__)
