@@ -12,6 +12,7 @@ import pytest
 from tests.gtfs.factory import df, tiny_common, weekday_calendar
 from transit.cli import main
 from transit.core.errors import InputError, RefusedError
+from transit.core.notices import Severity
 from transit.gtfs import publish as publish_mod
 from transit.gtfs.feedio import write_feed
 from transit.gtfs.publish import latest_version, list_versions, publish_feed, read_history
@@ -72,7 +73,7 @@ def make_zip(
 
 def report(path: Path, errors: int = 0) -> ValidationReport:
     """A judge report for ``path`` with ``errors`` ERROR notices of one code."""
-    notices = (JudgeNotice("foreign_key_violation", "ERROR", errors),) if errors else ()
+    notices = (JudgeNotice("foreign_key_violation", Severity.ERROR, errors),) if errors else ()
     return ValidationReport(
         path, dt.date(2026, 4, 1), "JP", "0.1.2", 1 if errors else 0, 0.1, notices
     )

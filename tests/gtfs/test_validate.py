@@ -13,6 +13,7 @@ import pytest
 from tests.gtfs.factory import df, tiny_common, weekday_calendar
 from transit.cli import main
 from transit.core.errors import InputError
+from transit.core.notices import Severity
 from transit.core.paths import REPO_DIR
 from transit.gtfs.feedio import Feed, read_feed, write_feed
 from transit.gtfs.validate import (
@@ -91,9 +92,11 @@ def test_errors_are_counted_by_code(tmp_path: Path) -> None:
     assert not report.ok
     assert report.exit_code == 1
     assert report.by_code()["foreign_key_violation"] == 1
-    assert report.notices[0].severity == "ERROR"
+    assert report.notices[0].severity is Severity.ERROR
+    assert report.summary()["notices"][0]["severity"] == "ERROR"
     assert report.date == dt.date(2026, 5, 1)
     assert format_report(report)[0].startswith("bad.zip: ")
+    assert format_report(report)[1] == "  ERROR   foreign_key_violation: 1"
 
 
 def test_pinned_date_falls_back_to_calendar() -> None:

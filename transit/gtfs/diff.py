@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ import pandas as pd
 from transit.core.geo import haversine_m
 from transit.core.gtfstime import normalize_gtfs_time
 from transit.gtfs.feedio import Feed
-from transit.gtfs.service import active_dates, feed_period
+from transit.gtfs.service import active_dates, feed_period, service_dates
 
 #: A stop whose position changed by more than this many metres is reported as moved.
 MOVE_THRESHOLD_M = 20.0
@@ -287,55 +286,77 @@ def check_continuity(
     - ``no_lost_service_day``: every day OLD served from NEW's start to OLD's end, and every
       day between them when NEW starts late, has service in NEW.
     """
-    old_p, new_p = feed_period(old), feed_period(new)
-    checks: list[ContinuityCheck] = []
+    return _continuity(_Dated.of(old), _Dated.of(new), min_days=min_days)
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """A feed's period and the dates on which it runs (its calendar expanded once)."""
+
+    period: tuple[dt.date, dt.date] | None
+    active: set[dt.date]
+
+    @classmethod
+    def of(cls, feed: Feed) -> _Dated:
+        dates = service_dates(feed)
+        return cls(feed_period(feed, dates=dates), active_dates(feed, dates=dates))
+
+
+def _continuity(old: _Dated, new: _Dated, *, min_days: int) -> tuple[ContinuityCheck, ...]:
+    old_p, new_p = old.period, new.period
     if new_p is None:
         return (
             ContinuityCheck("starts_in_time", False, "新しいフィードに運行日がありません"),
             ContinuityCheck("covers_min_days", False, "新しいフィードに運行日がありません"),
             ContinuityCheck("no_lost_service_day", False, "新しいフィードに運行日がありません"),
         )
-    if old_p is None:
-        checks.append(ContinuityCheck("starts_in_time", True, "旧フィードに期間がありません"))
-    else:
-        latest = old_p[1] + dt.timedelta(days=1)
-        ok = new_p[0] <= latest
-        msg = (
-            f"新 {new_p[0].isoformat()} 開始 ≤ 旧 {old_p[1].isoformat()} 終了の翌日"
-            if ok
-            else f"新 {new_p[0].isoformat()} 開始は旧 {old_p[1].isoformat()} 終了の翌日より後"
-            f" ({(new_p[0] - latest).days} 日の空白)"
-        )
-        checks.append(ContinuityCheck("starts_in_time", ok, msg))
     days = (new_p[1] - new_p[0]).days + 1
-    checks.append(
-        ContinuityCheck(
-            "covers_min_days",
-            days >= min_days,
-            f"新フィードの期間 {days} 日 ({new_p[0].isoformat()}–{new_p[1].isoformat()}),"
-            f" 必要 {min_days} 日以上",
-        )
+    covers = ContinuityCheck(
+        "covers_min_days",
+        days >= min_days,
+        f"新フィードの期間 {days} 日 ({new_p[0].isoformat()}–{new_p[1].isoformat()}),"
+        f" 必要 {min_days} 日以上",
     )
     if old_p is None:
-        checks.append(ContinuityCheck("no_lost_service_day", True, "旧フィードに期間がありません"))
+        return (
+            ContinuityCheck("starts_in_time", True, "旧フィードに期間がありません"),
+            covers,
+            ContinuityCheck("no_lost_service_day", True, "旧フィードに期間がありません"),
+        )
+    return (_starts_in_time(old_p, new_p), covers, _no_lost_service_day(old, new, old_p, new_p))
+
+
+def _starts_in_time(
+    old_p: tuple[dt.date, dt.date], new_p: tuple[dt.date, dt.date]
+) -> ContinuityCheck:
+    latest = old_p[1] + dt.timedelta(days=1)
+    ok = new_p[0] <= latest
+    msg = (
+        f"新 {new_p[0].isoformat()} 開始 ≤ 旧 {old_p[1].isoformat()} 終了の翌日"
+        if ok
+        else f"新 {new_p[0].isoformat()} 開始は旧 {old_p[1].isoformat()} 終了の翌日より後"
+        f" ({(new_p[0] - latest).days} 日の空白)"
+    )
+    return ContinuityCheck("starts_in_time", ok, msg)
+
+
+def _no_lost_service_day(
+    old: _Dated, new: _Dated, old_p: tuple[dt.date, dt.date], new_p: tuple[dt.date, dt.date]
+) -> ContinuityCheck:
+    lost = [d for d in old.active if new_p[0] <= d <= old_p[1] and d not in new.active]
+    gap = [
+        old_p[1] + dt.timedelta(days=i)
+        for i in range(1, (new_p[0] - old_p[1]).days)
+        if old_p[1] + dt.timedelta(days=i) not in new.active
+    ]
+    missing = sorted(set(lost) | set(gap))
+    if missing:
+        shown = ", ".join(d.isoformat() for d in missing[:5])
+        more = f" ほか {len(missing) - 5} 日" if len(missing) > 5 else ""
+        msg = f"運行のない日 {len(missing)} 日: {shown}{more}"
     else:
-        old_days = active_dates(old)
-        new_days = active_dates(new)
-        lost = [d for d in old_days if new_p[0] <= d <= old_p[1] and d not in new_days]
-        gap = [
-            old_p[1] + dt.timedelta(days=i)
-            for i in range(1, (new_p[0] - old_p[1]).days)
-            if old_p[1] + dt.timedelta(days=i) not in new_days
-        ]
-        missing = sorted(set(lost) | set(gap))
-        if missing:
-            shown = ", ".join(d.isoformat() for d in missing[:5])
-            more = f" ほか {len(missing) - 5} 日" if len(missing) > 5 else ""
-            msg = f"運行のない日 {len(missing)} 日: {shown}{more}"
-        else:
-            msg = "旧フィードの運行日はすべて新フィードでも運行"
-        checks.append(ContinuityCheck("no_lost_service_day", not missing, msg))
-    return tuple(checks)
+        msg = "旧フィードの運行日はすべて新フィードでも運行"
+    return ContinuityCheck("no_lost_service_day", not missing, msg)
 
 
 # ---------------------------------------------------------------------------------- diffing
@@ -529,6 +550,7 @@ def diff_feeds(
     """Compare OLD (published) and NEW feeds; see :class:`FeedDiff` for what comes back."""
     old_trips, new_trips = _trip_table(old), _trip_table(new)
     counts, tables = diff_timetables(old_trips, new_trips)
+    old_dated, new_dated = _Dated.of(old), _Dated.of(new)
     return FeedDiff(
         stops=tuple(diff_stops(old, new, move_threshold_m=move_threshold_m)),
         routes=tuple(diff_routes(old, new)),
@@ -536,18 +558,8 @@ def diff_feeds(
         trip_counts=tuple(counts),
         timetables=tuple(tables),
         fares=tuple(diff_fares(old, new)),
-        continuity=check_continuity(old, new, min_days=min_days),
-        old_period=feed_period(old),
-        new_period=feed_period(new),
+        continuity=_continuity(old_dated, new_dated, min_days=min_days),
+        old_period=old_dated.period,
+        new_period=new_dated.period,
         move_threshold_m=move_threshold_m,
     )
-
-
-def changed_routes(diff: FeedDiff) -> list[str]:
-    """Route ids with any change (route fields, patterns or timetables), sorted."""
-    ids: Iterable[str] = (
-        [r.route_id for r in diff.routes]
-        + [p.route_id for p in diff.patterns]
-        + [t.route_id for t in diff.timetables if t.added or t.removed]
-    )
-    return sorted(set(ids))
