@@ -9,6 +9,8 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
+from transit.gtfs.source.columns import ROUTES_CSV, STOPS_CSV, CsvFile
+
 FEED_TOML = """\
 [feed]
 version = "2026-04-01"
@@ -32,51 +34,60 @@ days = ["sat", "sun"]
 holidays = "on"
 """
 
-STOPS = [
-    [
-        "stop_id",
-        "stop_name",
-        "stop_name_kana",
-        "stop_name_en",
-        "stop_lat",
-        "stop_lon",
-        "platform_code",
-    ],
-    ["S001_1", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5889", "131.6636", "1"],
-    ["S001_2", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5890", "131.6639", "2"],
-    ["S002_1", "市役所前", "しやくしょまえ", "City Hall", "32.5822", "131.6650", ""],
-    ["S003_1", "本町", "ほんまち", "Honmachi", "32.5844", "131.6690", ""],
-    [
-        "S004_1",
-        "北浦総合支所",
-        "きたうらそうごうししょ",
-        "Kitaura Branch Office",
-        "32.7130",
-        "131.8120",
-        "",
-    ],
-]
 
-ROUTES = [
+def _master(spec: CsvFile, records: list[dict[str, str]]) -> list[list[str]]:
+    """A master as CSV rows: the header of a new file (``spec.template``), then ``records``."""
+    return [list(spec.template), *([str(v) for v in row] for row in spec.template_rows(records))]
+
+
+def _stop(
+    sid: str, name: str, kana: str, en: str, lat: str, lon: str, platform: str = ""
+) -> dict[str, str]:
+    return {
+        "stop_id": sid,
+        "stop_name": name,
+        "stop_name_kana": kana,
+        "stop_name_en": en,
+        "stop_lat": lat,
+        "stop_lon": lon,
+        "platform_code": platform,
+    }
+
+
+STOPS = _master(
+    STOPS_CSV,
     [
-        "route_id",
-        "route_short_name",
-        "route_long_name",
-        "route_long_name_kana",
-        "route_long_name_en",
-        "route_color",
-        "fare_table",
+        _stop("S001_1", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5889", "131.6636", "1"),
+        _stop("S001_2", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5890", "131.6639", "2"),
+        _stop("S002_1", "市役所前", "しやくしょまえ", "City Hall", "32.5822", "131.6650"),
+        _stop("S003_1", "本町", "ほんまち", "Honmachi", "32.5844", "131.6690"),
+        _stop(
+            "S004_1",
+            "北浦総合支所",
+            "きたうらそうごうししょ",
+            "Kitaura Branch Office",
+            "32.7130",
+            "131.8120",
+        ),
     ],
+)
+"""stops.csv: 5 poles (延岡駅 has two), columns of a new stop master."""
+
+ROUTES = _master(
+    ROUTES_CSV,
     [
-        "R1",
-        "1",
-        "延岡駅～北浦線",
-        "のべおかえき～きたうらせん",
-        "Nobeoka Station - Kitaura Line",
-        "0066CC",
-        "R1",
+        {
+            "route_id": "R1",
+            "route_short_name": "1",
+            "route_long_name": "延岡駅～北浦線",
+            "route_long_name_kana": "のべおかえき～きたうらせん",
+            "route_long_name_en": "Nobeoka Station - Kitaura Line",
+            "route_color": "0066CC",
+            "fare_table": "R1",
+        }
     ],
-]
+)
+"""routes.csv: route R1 with fare table R1 (``fare_table`` is the last column)."""
 
 # Sheet "R1_北浦行_平日": rows 1-6 header, stops from row 7, trips in D and E.
 OUTBOUND: list[list[Any]] = [

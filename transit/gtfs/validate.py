@@ -133,7 +133,9 @@ class ValidationReport:
 
     def unexplained_warnings(self) -> list[str]:
         """Codes of WARNING notices without an entry in :data:`EXPLAINED_WARNINGS`."""
-        return [n.code for n in self.notices if n.severity is Severity.WARNING and not n.explanation]
+        return [
+            n.code for n in self.notices if n.severity is Severity.WARNING and not n.explanation
+        ]
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary: counts by severity, notices by code, the run's settings."""

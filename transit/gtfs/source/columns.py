@@ -10,6 +10,7 @@ compares the tables there with these).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -47,6 +48,11 @@ class CsvFile:
     def template(self) -> tuple[str, ...]:
         """The columns of a new file (``transit gtfs init``, the sample city), in file order."""
         return tuple(c.name for c in self.columns if c.template)
+
+    def template_rows(self, records: Iterable[Mapping[str, object]]) -> list[list[object]]:
+        """``records`` (column name -> value) as rows under the :attr:`template` header; a
+        column a record lacks is empty."""
+        return [[rec.get(c, "") for c in self.template] for rec in records]
 
 
 STOPS_CSV = CsvFile(
