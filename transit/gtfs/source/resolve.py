@@ -80,13 +80,27 @@ def resolve_stops(
         replace(
             trip,
             stops=tuple(
-                replace(ts, stop_id=_pole(poles, votes, found, profile, trip, k, sid))
+                _with_pole(ts, _pole(poles, votes, found, profile, trip, k, sid))
                 for k, (ts, sid) in enumerate(zip(trip.stops, sids, strict=True))
             ),
         )
         for trip, sids in zip(trips, first, strict=True)
     ]
     return out, [*found.notices, *_summary(poles, found)]
+
+
+def _with_pole(ts: TripStop, stop_id: str) -> TripStop:
+    """``ts`` with its ``stop_id`` (built directly: ``dataclasses.replace`` is slow here)."""
+    return TripStop(
+        ts.name,
+        stop_id,
+        ts.arrival,
+        ts.departure,
+        ts.index,
+        ts.name_location,
+        ts.time_location,
+        ts.given_id,
+    )
 
 
 def _index(stops: Sequence[Stop]) -> tuple[dict[str, Stop], dict[str, list[Stop]]]:
