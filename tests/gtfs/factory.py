@@ -1,4 +1,5 @@
-"""A tiny valid source folder (4 stops, 1 route, 2 sheets) written with openpyxl, and ways to break it."""
+"""Shared builders of the GTFS tests: a tiny valid source folder (4 stops, 1 route, 2 sheets)
+written with openpyxl and ways to break it; tiny feeds (``tiny_common``, ``make_feed``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
+from transit.gtfs.feedio import Feed
 from transit.gtfs.source.columns import ROUTES_CSV, STOPS_CSV, CsvFile
 
 FEED_TOML = """\
@@ -225,3 +227,87 @@ def weekday_calendar(start: str, end: str) -> pd.DataFrame:
             ["weekday", "1", "1", "1", "1", "1", "0", "0", start, end],
         ]
     )
+
+
+def make_feed(
+    *,
+    start: str = "20260401",
+    end: str = "20260630",
+    s2_lat: str = "32.5822",
+    t2_times: tuple[str, str, str] = ("08:00:00", "08:05:00", "08:10:00"),
+    route_name: str = "延岡駅～本町線",
+    fare: str = "200",
+    extra_trip: bool = False,
+    removed_dates: tuple[str, ...] = (),
+    with_info: bool = True,
+) -> Feed:
+    """A small feed: 3 stops, 1 route, weekday trips T1, T2 (and T3 on a shorter pattern)."""
+    stops = [["stop_id", "stop_name", "stop_lat", "stop_lon", "zone_id"]]
+    stops += [
+        ["S1", "延岡駅", "32.5889", "131.6636", "Z1"],
+        ["S2", "市役所前", s2_lat, "131.6650", "Z2"],
+    ]
+    stops += [["S3", "本町", "32.5844", "131.6690", "Z3"]]
+    trips = [
+        ["route_id", "service_id", "trip_id"],
+        ["R1", "weekday", "T1"],
+        ["R1", "weekday", "T2"],
+    ]
+    st = [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]]
+    st += [
+        ["T1", t, t, s, str(i)]
+        for i, (s, t) in enumerate(
+            zip(("S1", "S2", "S3"), ("07:00:00", "07:05:00", "07:10:00"), strict=True), 1
+        )
+    ]
+    st += [
+        ["T2", t, t, s, str(i)]
+        for i, (s, t) in enumerate(zip(("S1", "S2", "S3"), t2_times, strict=True), 1)
+    ]
+    if extra_trip:
+        trips.append(["R1", "weekday", "T3"])
+        st += [["T3", "09:00:00", "09:00:00", "S1", "1"], ["T3", "09:10:00", "09:10:00", "S3", "2"]]
+    tables = {
+        "agency": df(
+            [
+                ["agency_id", "agency_name", "agency_url", "agency_timezone"],
+                ["A", "延岡市", "https://x.jp/", "Asia/Tokyo"],
+            ]
+        ),
+        "stops": df(stops),
+        "routes": df(
+            [
+                ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
+                ["R1", "A", "1", route_name, "3"],
+            ]
+        ),
+        "trips": df(trips),
+        "stop_times": df(st),
+        "calendar": weekday_calendar(start, end),
+        "calendar_dates": df(
+            [
+                ["service_id", "date", "exception_type"],
+                *[["weekday", d, "2"] for d in removed_dates],
+            ]
+        ),
+        "fare_attributes": df(
+            [["fare_id", "price", "currency_type", "payment_method"], ["F", fare, "JPY", "0"]]
+        ),
+        "fare_rules": df(
+            [["fare_id", "route_id", "origin_id", "destination_id"], ["F", "R1", "Z1", "Z3"]]
+        ),
+    }
+    if with_info:
+        tables["feed_info"] = df(
+            [
+                [
+                    "feed_publisher_name",
+                    "feed_publisher_url",
+                    "feed_lang",
+                    "feed_start_date",
+                    "feed_end_date",
+                ],
+                ["延岡市", "https://x.jp/", "ja", start, end],
+            ]
+        )
+    return Feed(tables)

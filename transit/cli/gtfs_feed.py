@@ -9,7 +9,8 @@ import click
 
 from transit.cli.common import print_table, say, write_json
 from transit.core.errors import InputError, Location, WorkError
-from transit.gtfs.diff import MIN_DAYS, MOVE_THRESHOLD_M, diff_feeds
+from transit.gtfs.continuity import MIN_DAYS
+from transit.gtfs.diff import MOVE_THRESHOLD_M, diff_feeds
 from transit.gtfs.export.folder import export_feed
 from transit.gtfs.feedio import read_feed
 from transit.gtfs.publish import publish_feed

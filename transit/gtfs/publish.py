@@ -40,7 +40,8 @@ from typing import Any
 from transit.core.errors import DataNotFoundError, InputError, Location, RefusedError
 from transit.core.fileio import atomic_write_bytes, fsync_dir, json_text, sha256_file
 from transit.core.notices import Severity
-from transit.gtfs.diff import check_continuity, diff_feeds
+from transit.gtfs.continuity import check_continuity
+from transit.gtfs.diff import diff_feeds
 from transit.gtfs.feedio import Feed, read_feed
 from transit.gtfs.service import feed_period
 from transit.gtfs.validate import ValidationReport, validate_feed
