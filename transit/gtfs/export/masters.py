@@ -46,6 +46,11 @@ def translations(feed: Feed) -> Translations:
     return out
 
 
+def _translated(trans: Translations, field: str, record_id: str, text: str, lang: str) -> str:
+    """The translation of a record's field: by its id, else by its text, else ``""``."""
+    return trans.get((field, record_id, lang)) or trans.get((field, text, lang), "")
+
+
 @dataclass(frozen=True)
 class StopsPlan:
     """``stops.csv`` as a ``table`` (text), each stop's ``names`` and fare ``zones`` (by the
@@ -87,10 +92,8 @@ def _stop_row(
     return {
         "stop_id": ids.stop(sid),
         "stop_name": name,
-        "stop_name_kana": trans.get(("stop_name", sid, "ja-Hrkt"))
-        or trans.get(("stop_name", name, "ja-Hrkt"), ""),
-        "stop_name_en": trans.get(("stop_name", sid, "en"))
-        or trans.get(("stop_name", name, "en"), ""),
+        "stop_name_kana": _translated(trans, "stop_name", sid, name, "ja-Hrkt"),
+        "stop_name_en": _translated(trans, "stop_name", sid, name, "en"),
         "stop_lat": str(rec.get("stop_lat", "") or ""),
         "stop_lon": str(rec.get("stop_lon", "") or ""),
         "platform_code": str(rec.get("platform_code", "") or ""),
@@ -124,10 +127,10 @@ def routes_table(
                 "route_id": ids.route(rid),
                 "route_short_name": short,
                 "route_long_name": long,
-                "route_long_name_kana": trans.get(("route_long_name", rid, "ja-Hrkt"))
-                or trans.get(("route_long_name", label, "ja-Hrkt"), ""),
-                "route_long_name_en": trans.get(("route_long_name", rid, "en"))
-                or trans.get(("route_long_name", label, "en"), ""),
+                "route_long_name_kana": _translated(
+                    trans, "route_long_name", rid, label, "ja-Hrkt"
+                ),
+                "route_long_name_en": _translated(trans, "route_long_name", rid, label, "en"),
                 "route_type": str(rrec.get("route_type", "") or "3"),
                 "route_color": str(rrec.get("route_color", "") or ""),
                 "route_text_color": str(rrec.get("route_text_color", "") or ""),

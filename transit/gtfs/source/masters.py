@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from transit.core.errors import InputError, Location
 from transit.core.gtfstime import normalize_text
@@ -20,6 +22,8 @@ from transit.gtfs.source.codes import notice
 from transit.gtfs.source.columns import POLE_FILE, ROUTES_CSV, STOPS_CSV, CsvFile
 from transit.gtfs.source.model import Route, Stop
 from transit.gtfs.source.workbook import cell_name
+
+T = TypeVar("T")
 
 _TR_COLS = ("table_name", "field_name", "language", "translation", "record_id")
 _FEED_STOP_COLS = (
@@ -63,6 +67,21 @@ class _Master:
         return cell_name(line, self.col[name] + 1)
 
 
+def _read_rows(
+    path: Path,
+    spec: CsvFile,
+    what: str,
+    parse: Callable[[_Master, int, list[str], list[Notice]], T],
+) -> tuple[list[T], list[Notice]]:
+    """Every row of the master at ``path`` through ``parse(master, line, row, notices)``; no
+    rows (and one notice) when the file or a required column is missing."""
+    master, notices = _read_master(path, spec, what)
+    if master is None:
+        return [], notices
+    rows = [parse(master, line, raw, notices) for line, raw in enumerate(master.rows, start=2)]
+    return rows, notices
+
+
 def _read_master(path: Path, spec: CsvFile, what: str) -> tuple[_Master | None, list[Notice]]:
     """The master at ``path``, or ``None`` with a notice when the file or a column is missing."""
     if not path.is_file():
@@ -88,11 +107,7 @@ def read_stops_csv(path: Path) -> tuple[list[Stop], list[Notice]]:
     (list of Stop, list of Notice)
         Stops in file order; notices for missing columns, bad numbers and non-ASCII ids.
     """
-    master, notices = _read_master(path, STOPS_CSV, "the stop master")
-    if master is None:
-        return [], notices
-    stops = [_stop(master, line, raw, notices) for line, raw in enumerate(master.rows, start=2)]
-    return stops, notices
+    return _read_rows(path, STOPS_CSV, "the stop master", _stop)
 
 
 def _stop(master: _Master, line: int, raw: list[str], notices: list[Notice]) -> Stop:
@@ -184,11 +199,7 @@ def read_stops_feed(feed_path: Path) -> tuple[list[Stop], list[Notice]]:
 
 def read_routes_csv(path: Path) -> tuple[list[Route], list[Notice]]:
     """Read ``routes.csv`` (the route master); notices for missing columns and non-ASCII ids."""
-    master, notices = _read_master(path, ROUTES_CSV, "the route master")
-    if master is None:
-        return [], notices
-    routes = [_route(master, line, raw, notices) for line, raw in enumerate(master.rows, start=2)]
-    return routes, notices
+    return _read_rows(path, ROUTES_CSV, "the route master", _route)
 
 
 def _route(master: _Master, line: int, raw: list[str], notices: list[Notice]) -> Route:
