@@ -229,6 +229,60 @@ def weekday_calendar(start: str, end: str) -> pd.DataFrame:
     )
 
 
+def one_trip_tables(
+    *,
+    start: str = "20260401",
+    end: str = "20260630",
+    version: str = "2026-04-01",
+    last_stop: str = "S3",
+) -> dict[str, pd.DataFrame]:
+    """:func:`tiny_common` plus weekday trip T1 (S1 7:00, S2 7:05, ``last_stop`` 7:10, every one a
+    timepoint), a weekday calendar and feed_info for ``start``–``end`` (the judge finds no error
+    in it unless ``last_stop`` is not a stop)."""
+    return {
+        **tiny_common(),
+        "trips": df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
+        "stop_times": df(
+            [
+                [
+                    "trip_id",
+                    "arrival_time",
+                    "departure_time",
+                    "stop_id",
+                    "stop_sequence",
+                    "timepoint",
+                ],
+                ["T1", "07:00:00", "07:00:00", "S1", "1", "1"],
+                ["T1", "07:05:00", "07:05:00", "S2", "2", "1"],
+                ["T1", "07:10:00", "07:10:00", last_stop, "3", "1"],
+            ]
+        ),
+        "calendar": weekday_calendar(start, end),
+        "feed_info": df(
+            [
+                [
+                    "feed_publisher_name",
+                    "feed_publisher_url",
+                    "feed_lang",
+                    "feed_start_date",
+                    "feed_end_date",
+                    "feed_version",
+                    "feed_contact_email",
+                ],
+                [
+                    "延岡市",
+                    "https://www.city.nobeoka.miyazaki.jp/",
+                    "ja",
+                    start,
+                    end,
+                    version,
+                    "bus@example.jp",
+                ],
+            ]
+        ),
+    }
+
+
 def make_feed(
     *,
     start: str = "20260401",
