@@ -18,7 +18,8 @@ from pathlib import Path
 
 from transit.core.paths import external_data_dir
 from transit.gtfs.builder.tables import build_tables
-from transit.gtfs.export.plan import compare_round_trip, export_feed
+from transit.gtfs.export.folder import export_feed
+from transit.gtfs.export.roundtrip import compare_round_trip
 from transit.gtfs.feedio import read_feed, write_feed
 from transit.gtfs.source.read import read_source
 
@@ -52,7 +53,7 @@ def run_one(path: Path, work: Path) -> dict[str, object]:
         **rt.as_dict(),
         "lossless": rt.lossless,
         "second_round_identical": stable,
-        "losses": {x.code: x.count for x in draft.losses},
+        "losses": draft.loss_counts,
         "export_s": round(t_export, 2),
         "build_s": round(t_build, 2),
     }

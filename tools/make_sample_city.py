@@ -68,6 +68,9 @@ from pyproj import Transformer
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.polygon import orient
 
+from transit.core.gtfstime import format_hhmm, format_hmm, parse_clock
+from transit.gtfs.source.columns import ROUTES_CSV, STOPS_CSV
+
 SEED = 20260401
 """The one seed every random draw derives from."""
 
@@ -279,9 +282,7 @@ DAY_TYPES = ("平日", "土日祝")
 
 def _hourly(first: str, last: str, step_min: int) -> list[str]:
     """Departure strings from ``first`` to ``last`` every ``step_min`` minutes."""
-    h0, m0 = (int(x) for x in first.split(":"))
-    h1, m1 = (int(x) for x in last.split(":"))
-    return [f"{t // 60}:{t % 60:02d}" for t in range(h0 * 60 + m0, h1 * 60 + m1 + 1, step_min)]
+    return [format_hmm(t) for t in range(parse_clock(first), parse_clock(last) + 1, step_min * 60)]
 
 
 # First-stop departure times. Suffix "!" = 快速 (express, skips ``express_skips``),
@@ -856,20 +857,15 @@ def route_km(graph: nx.MultiDiGraph, stop_nodes: dict[str, int], route: RouteDef
     return cum
 
 
-def _parse_hm(text: str) -> int:
-    h, m = text.split(":")
-    return int(h) * 60 + int(m)
-
-
 def _fmt(minutes: int, style: str) -> str | dt.time:
-    h, m = divmod(minutes, 60)
+    """A time (minutes after midnight) in one of the notations staff type (``style``)."""
+    text = format_hmm(minutes * 60)
     if style == "excel":
-        return dt.time(h, m) if h < 24 else f"{h}:{m:02d}"
+        return dt.time(minutes // 60, minutes % 60) if minutes < 24 * 60 else text
     if style == "hmm":
-        return f"{h}{m:02d}"
+        return text.replace(":", "")
     if style == "hh:mm":
-        return f"{h:02d}:{m:02d}"
-    text = f"{h}:{m:02d}"
+        return format_hhmm(minutes * 60)
     if style == "fullwidth":
         return text.translate(str.maketrans("0123456789:", "０１２３４５６７８９："))
     return text
@@ -906,7 +902,7 @@ def plan_trips(
         if late:
             start = LATE_MINUTES - offs[codes.index(LATE_STOP)]
         else:
-            start = _parse_hm(spec.rstrip("!s"))
+            start = parse_clock(spec.rstrip("!s")) // 60
         times: list[tuple[int | None, int | None]] = []
         shift = 0
         for i, code in enumerate(codes):
@@ -982,47 +978,68 @@ def write_timetable_workbook(
             title = f"{route.short}_{dest}_{day}"
             ws = wb.create_sheet(title)
             counts[title] = len(trips)
-            ws["A1"], ws["B1"] = "系統", route.route_id
-            ws["A2"], ws["B2"] = "運行日", day
-            ws["A3"], ws["B3"] = "方向", direction
-            ws["A4"], ws["A5"] = "行先", "備考"
-            ws["A6"], ws["B6"], ws["C6"] = "停留所", "停留所ID", "着発"
-            for cell in ("A1", "A2", "A3", "A4", "A5", "A6", "B6", "C6"):
-                ws[cell].font = bold
-            rows = _sheet_rows(route, direction, codes)
-            for r, row in enumerate(rows, start=7):
-                ws.cell(r, 1, STOP_BY_CODE[row.code].name)
-                if row.pole_col:
-                    ws.cell(r, 2, row.pole_col)
-                if row.arr_dep:
-                    ws.cell(r, 3, row.arr_dep)
+            _write_sheet_head(ws, route, day, direction, codes, bold)
             for j, trip in enumerate(trips):
-                col = 4 + j
-                ws.cell(4, col, _headsign(route, direction, codes, trip))
-                note = _note(route, trip, direction)
-                if note:
-                    ws.cell(5, col, note)
-                ws.cell(6, col, trip.label).font = bold
-                r = 7
-                for code, (arr, dep) in zip(codes, trip.times, strict=True):
-                    pair = code == route.timing_point
-                    values = [arr, dep] if pair else [arr]
-                    for v in values:
-                        if v is None:
-                            skip = trip.express and code in route.express_skips
-                            if skip:
-                                ws.cell(r, col, "↓")
-                        else:
-                            cell = ws.cell(r, col, _fmt(v, style))
-                            if isinstance(cell.value, dt.time):
-                                cell.number_format = "h:mm"
-                            cell.alignment = Alignment(horizontal="center")
-                        r += 1
+                _write_trip_column(ws, 4 + j, route, direction, codes, trip, style, bold)
             ws.column_dimensions["A"].width = 16
             ws.column_dimensions["B"].width = 10
             ws.column_dimensions["C"].width = 6
             ws.freeze_panes = "D7"
     return wb, counts
+
+
+def _write_sheet_head(
+    ws: Any, route: RouteDef, day: str, direction: int, codes: list[str], bold: Font
+) -> None:
+    """The header block (rows 1-6) and the stop rows (names, poles, 着/発) of a sheet."""
+    ws["A1"], ws["B1"] = "系統", route.route_id
+    ws["A2"], ws["B2"] = "運行日", day
+    ws["A3"], ws["B3"] = "方向", direction
+    ws["A4"], ws["A5"] = "行先", "備考"
+    ws["A6"], ws["B6"], ws["C6"] = "停留所", "停留所ID", "着発"
+    for cell in ("A1", "A2", "A3", "A4", "A5", "A6", "B6", "C6"):
+        ws[cell].font = bold
+    rows = _sheet_rows(route, direction, codes)
+    for r, row in enumerate(rows, start=7):
+        ws.cell(r, 1, STOP_BY_CODE[row.code].name)
+        if row.pole_col:
+            ws.cell(r, 2, row.pole_col)
+        if row.arr_dep:
+            ws.cell(r, 3, row.arr_dep)
+
+
+def _write_trip_column(
+    ws: Any,
+    col: int,
+    route: RouteDef,
+    direction: int,
+    codes: list[str],
+    trip: Trip,
+    style: str,
+    bold: Font,
+) -> None:
+    """One trip: headsign, note and label (rows 4-6), then its times in the sheet's ``style``
+    (a pass mark where an express skips a stop)."""
+    ws.cell(4, col, _headsign(route, direction, codes, trip))
+    note = _note(route, trip, direction)
+    if note:
+        ws.cell(5, col, note)
+    ws.cell(6, col, trip.label).font = bold
+    r = 7
+    for code, (arr, dep) in zip(codes, trip.times, strict=True):
+        pair = code == route.timing_point
+        values = [arr, dep] if pair else [arr]
+        for v in values:
+            if v is None:
+                skip = trip.express and code in route.express_skips
+                if skip:
+                    ws.cell(r, col, "↓")
+            else:
+                cell = ws.cell(r, col, _fmt(v, style))
+                if isinstance(cell.value, dt.time):
+                    cell.number_format = "h:mm"
+                cell.alignment = Alignment(horizontal="center")
+            r += 1
 
 
 def write_fare_workbook(route: RouteDef, km: list[float]) -> openpyxl.Workbook:
@@ -1127,62 +1144,56 @@ def _csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return buf.getvalue()
 
 
+def _master_rows(
+    columns: Sequence[str], records: Sequence[dict[str, object]]
+) -> list[list[object]]:
+    """Records as rows in the order of ``columns`` (absent values empty)."""
+    return [[rec.get(c, "") for c in columns] for rec in records]
+
+
 def stops_rows() -> list[list[object]]:
-    """Rows of stops.csv: every pole, plus the parent station rows."""
-    rows: list[list[object]] = []
+    """Rows of stops.csv (columns: ``STOPS_CSV.template``): every pole, plus the parent
+    station rows."""
+    records: list[dict[str, object]] = []
     for s in STOPS:
         parent = s.code if s.code in PARENT_STATIONS else ""
+        names = {"stop_name": s.name, "stop_name_kana": s.kana, "stop_name_en": s.en}
         if parent:
-            rows.append([s.code, s.name, s.kana, s.en, f"{s.lat:.6f}", f"{s.lon:.6f}", "", "", ""])
+            records.append(
+                {"stop_id": s.code, **names, "stop_lat": f"{s.lat:.6f}", "stop_lon": f"{s.lon:.6f}"}
+            )
         for p in range(1, s.poles + 1):
             lon, lat = pole_position(s, p)
-            platform = str(p) if s.poles > 1 else ""
-            rows.append(
-                [
-                    pole_id(s, p),
-                    s.name,
-                    s.kana,
-                    s.en,
-                    f"{lat:.6f}",
-                    f"{lon:.6f}",
-                    platform,
-                    parent,
-                    "",
-                ]
+            records.append(
+                {
+                    "stop_id": pole_id(s, p),
+                    **names,
+                    "stop_lat": f"{lat:.6f}",
+                    "stop_lon": f"{lon:.6f}",
+                    "platform_code": str(p) if s.poles > 1 else "",
+                    "parent_station": parent,
+                }
             )
-    return rows
-
-
-STOPS_HEADER = (
-    "stop_id",
-    "stop_name",
-    "stop_name_kana",
-    "stop_name_en",
-    "stop_lat",
-    "stop_lon",
-    "platform_code",
-    "parent_station",
-    "zone_id",
-)
-ROUTES_HEADER = (
-    "route_id",
-    "route_short_name",
-    "route_long_name",
-    "route_long_name_kana",
-    "route_long_name_en",
-    "route_type",
-    "route_color",
-    "route_text_color",
-    "fare_table",
-)
+    return STOPS_CSV.template_rows(records)
 
 
 def routes_rows() -> list[list[object]]:
-    """Rows of routes.csv."""
-    return [
-        [r.route_id, r.short, r.long, r.kana, r.en, 3, r.color, "FFFFFF", r.fare_table]
+    """Rows of routes.csv (columns: ``ROUTES_CSV.template``)."""
+    records: list[dict[str, object]] = [
+        {
+            "route_id": r.route_id,
+            "route_short_name": r.short,
+            "route_long_name": r.long,
+            "route_long_name_kana": r.kana,
+            "route_long_name_en": r.en,
+            "route_type": 3,
+            "route_color": r.color,
+            "route_text_color": "FFFFFF",
+            "fare_table": r.fare_table,
+        }
         for r in ROUTES
     ]
+    return ROUTES_CSV.template_rows(records)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1407,8 +1418,8 @@ def generate(out: Path, *, seed: int = SEED) -> dict[str, Any]:
     gtfs = out / "gtfs"
     written.append(_write(gtfs / "feed.toml", FEED_TOML))
     stop_rows = stops_rows()
-    written.append(_write(gtfs / "stops.csv", _csv_text(STOPS_HEADER, stop_rows)))
-    written.append(_write(gtfs / "routes.csv", _csv_text(ROUTES_HEADER, routes_rows())))
+    written.append(_write(gtfs / "stops.csv", _csv_text(STOPS_CSV.template, stop_rows)))
+    written.append(_write(gtfs / "routes.csv", _csv_text(ROUTES_CSV.template, routes_rows())))
     n_trips = 0
     for route in ROUTES:
         seg = segment_minutes(graph, stop_nodes, route)

@@ -1,4 +1,5 @@
-"""A tiny valid source folder (4 stops, 1 route, 2 sheets) written with openpyxl, and ways to break it."""
+"""Shared builders of the GTFS tests: a tiny valid source folder (4 stops, 1 route, 2 sheets)
+written with openpyxl and ways to break it; tiny feeds (``tiny_common``, ``make_feed``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+
+from transit.gtfs.feedio import Feed
+from transit.gtfs.source.columns import ROUTES_CSV, STOPS_CSV, CsvFile
 
 FEED_TOML = """\
 [feed]
@@ -32,51 +36,60 @@ days = ["sat", "sun"]
 holidays = "on"
 """
 
-STOPS = [
-    [
-        "stop_id",
-        "stop_name",
-        "stop_name_kana",
-        "stop_name_en",
-        "stop_lat",
-        "stop_lon",
-        "platform_code",
-    ],
-    ["S001_1", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5889", "131.6636", "1"],
-    ["S001_2", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5890", "131.6639", "2"],
-    ["S002_1", "市役所前", "しやくしょまえ", "City Hall", "32.5822", "131.6650", ""],
-    ["S003_1", "本町", "ほんまち", "Honmachi", "32.5844", "131.6690", ""],
-    [
-        "S004_1",
-        "北浦総合支所",
-        "きたうらそうごうししょ",
-        "Kitaura Branch Office",
-        "32.7130",
-        "131.8120",
-        "",
-    ],
-]
 
-ROUTES = [
+def _master(spec: CsvFile, records: list[dict[str, str]]) -> list[list[str]]:
+    """A master as CSV rows: the header of a new file (``spec.template``), then ``records``."""
+    return [list(spec.template), *([str(v) for v in row] for row in spec.template_rows(records))]
+
+
+def _stop(
+    sid: str, name: str, kana: str, en: str, lat: str, lon: str, platform: str = ""
+) -> dict[str, str]:
+    return {
+        "stop_id": sid,
+        "stop_name": name,
+        "stop_name_kana": kana,
+        "stop_name_en": en,
+        "stop_lat": lat,
+        "stop_lon": lon,
+        "platform_code": platform,
+    }
+
+
+STOPS = _master(
+    STOPS_CSV,
     [
-        "route_id",
-        "route_short_name",
-        "route_long_name",
-        "route_long_name_kana",
-        "route_long_name_en",
-        "route_color",
-        "fare_table",
+        _stop("S001_1", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5889", "131.6636", "1"),
+        _stop("S001_2", "延岡駅", "のべおかえき", "Nobeoka Station", "32.5890", "131.6639", "2"),
+        _stop("S002_1", "市役所前", "しやくしょまえ", "City Hall", "32.5822", "131.6650"),
+        _stop("S003_1", "本町", "ほんまち", "Honmachi", "32.5844", "131.6690"),
+        _stop(
+            "S004_1",
+            "北浦総合支所",
+            "きたうらそうごうししょ",
+            "Kitaura Branch Office",
+            "32.7130",
+            "131.8120",
+        ),
     ],
+)
+"""stops.csv: 5 poles (延岡駅 has two), columns of a new stop master."""
+
+ROUTES = _master(
+    ROUTES_CSV,
     [
-        "R1",
-        "1",
-        "延岡駅～北浦線",
-        "のべおかえき～きたうらせん",
-        "Nobeoka Station - Kitaura Line",
-        "0066CC",
-        "R1",
+        {
+            "route_id": "R1",
+            "route_short_name": "1",
+            "route_long_name": "延岡駅～北浦線",
+            "route_long_name_kana": "のべおかえき～きたうらせん",
+            "route_long_name_en": "Nobeoka Station - Kitaura Line",
+            "route_color": "0066CC",
+            "fare_table": "R1",
+        }
     ],
-]
+)
+"""routes.csv: route R1 with fare table R1 (``fare_table`` is the last column)."""
 
 # Sheet "R1_北浦行_平日": rows 1-6 header, stops from row 7, trips in D and E.
 OUTBOUND: list[list[Any]] = [
@@ -214,3 +227,141 @@ def weekday_calendar(start: str, end: str) -> pd.DataFrame:
             ["weekday", "1", "1", "1", "1", "1", "0", "0", start, end],
         ]
     )
+
+
+def one_trip_tables(
+    *,
+    start: str = "20260401",
+    end: str = "20260630",
+    version: str = "2026-04-01",
+    last_stop: str = "S3",
+) -> dict[str, pd.DataFrame]:
+    """:func:`tiny_common` plus weekday trip T1 (S1 7:00, S2 7:05, ``last_stop`` 7:10, every one a
+    timepoint), a weekday calendar and feed_info for ``start``–``end`` (the judge finds no error
+    in it unless ``last_stop`` is not a stop)."""
+    return {
+        **tiny_common(),
+        "trips": df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
+        "stop_times": df(
+            [
+                [
+                    "trip_id",
+                    "arrival_time",
+                    "departure_time",
+                    "stop_id",
+                    "stop_sequence",
+                    "timepoint",
+                ],
+                ["T1", "07:00:00", "07:00:00", "S1", "1", "1"],
+                ["T1", "07:05:00", "07:05:00", "S2", "2", "1"],
+                ["T1", "07:10:00", "07:10:00", last_stop, "3", "1"],
+            ]
+        ),
+        "calendar": weekday_calendar(start, end),
+        "feed_info": df(
+            [
+                [
+                    "feed_publisher_name",
+                    "feed_publisher_url",
+                    "feed_lang",
+                    "feed_start_date",
+                    "feed_end_date",
+                    "feed_version",
+                    "feed_contact_email",
+                ],
+                [
+                    "延岡市",
+                    "https://www.city.nobeoka.miyazaki.jp/",
+                    "ja",
+                    start,
+                    end,
+                    version,
+                    "bus@example.jp",
+                ],
+            ]
+        ),
+    }
+
+
+def make_feed(
+    *,
+    start: str = "20260401",
+    end: str = "20260630",
+    s2_lat: str = "32.5822",
+    t2_times: tuple[str, str, str] = ("08:00:00", "08:05:00", "08:10:00"),
+    route_name: str = "延岡駅～本町線",
+    fare: str = "200",
+    extra_trip: bool = False,
+    removed_dates: tuple[str, ...] = (),
+    with_info: bool = True,
+) -> Feed:
+    """A small feed: 3 stops, 1 route, weekday trips T1, T2 (and T3 on a shorter pattern)."""
+    stops = [["stop_id", "stop_name", "stop_lat", "stop_lon", "zone_id"]]
+    stops += [
+        ["S1", "延岡駅", "32.5889", "131.6636", "Z1"],
+        ["S2", "市役所前", s2_lat, "131.6650", "Z2"],
+    ]
+    stops += [["S3", "本町", "32.5844", "131.6690", "Z3"]]
+    trips = [
+        ["route_id", "service_id", "trip_id"],
+        ["R1", "weekday", "T1"],
+        ["R1", "weekday", "T2"],
+    ]
+    st = [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]]
+    st += [
+        ["T1", t, t, s, str(i)]
+        for i, (s, t) in enumerate(
+            zip(("S1", "S2", "S3"), ("07:00:00", "07:05:00", "07:10:00"), strict=True), 1
+        )
+    ]
+    st += [
+        ["T2", t, t, s, str(i)]
+        for i, (s, t) in enumerate(zip(("S1", "S2", "S3"), t2_times, strict=True), 1)
+    ]
+    if extra_trip:
+        trips.append(["R1", "weekday", "T3"])
+        st += [["T3", "09:00:00", "09:00:00", "S1", "1"], ["T3", "09:10:00", "09:10:00", "S3", "2"]]
+    tables = {
+        "agency": df(
+            [
+                ["agency_id", "agency_name", "agency_url", "agency_timezone"],
+                ["A", "延岡市", "https://x.jp/", "Asia/Tokyo"],
+            ]
+        ),
+        "stops": df(stops),
+        "routes": df(
+            [
+                ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
+                ["R1", "A", "1", route_name, "3"],
+            ]
+        ),
+        "trips": df(trips),
+        "stop_times": df(st),
+        "calendar": weekday_calendar(start, end),
+        "calendar_dates": df(
+            [
+                ["service_id", "date", "exception_type"],
+                *[["weekday", d, "2"] for d in removed_dates],
+            ]
+        ),
+        "fare_attributes": df(
+            [["fare_id", "price", "currency_type", "payment_method"], ["F", fare, "JPY", "0"]]
+        ),
+        "fare_rules": df(
+            [["fare_id", "route_id", "origin_id", "destination_id"], ["F", "R1", "Z1", "Z3"]]
+        ),
+    }
+    if with_info:
+        tables["feed_info"] = df(
+            [
+                [
+                    "feed_publisher_name",
+                    "feed_publisher_url",
+                    "feed_lang",
+                    "feed_start_date",
+                    "feed_end_date",
+                ],
+                ["延岡市", "https://x.jp/", "ja", start, end],
+            ]
+        )
+    return Feed(tables)

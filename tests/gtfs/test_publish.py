@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.gtfs.factory import df, tiny_common, weekday_calendar
+from tests.gtfs.factory import one_trip_tables
 from transit.cli import main
 from transit.core.errors import InputError, RefusedError
+from transit.core.notices import Severity
 from transit.gtfs import publish as publish_mod
 from transit.gtfs.feedio import write_feed
 from transit.gtfs.publish import latest_version, list_versions, publish_feed, read_history
@@ -24,55 +25,13 @@ def make_zip(
     path: Path, *, start: str = "20260401", end: str = "20260630", version: str = "1"
 ) -> Path:
     """A valid small feed (the judge reports 0 errors) for the given period."""
-    tables = {
-        **tiny_common(),
-        "trips": df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
-        "stop_times": df(
-            [
-                [
-                    "trip_id",
-                    "arrival_time",
-                    "departure_time",
-                    "stop_id",
-                    "stop_sequence",
-                    "timepoint",
-                ],
-                ["T1", "07:00:00", "07:00:00", "S1", "1", "1"],
-                ["T1", "07:05:00", "07:05:00", "S2", "2", "1"],
-                ["T1", "07:10:00", "07:10:00", "S3", "3", "1"],
-            ]
-        ),
-        "calendar": weekday_calendar(start, end),
-        "feed_info": df(
-            [
-                [
-                    "feed_publisher_name",
-                    "feed_publisher_url",
-                    "feed_lang",
-                    "feed_start_date",
-                    "feed_end_date",
-                    "feed_version",
-                    "feed_contact_email",
-                ],
-                [
-                    "延岡市",
-                    "https://www.city.nobeoka.miyazaki.jp/",
-                    "ja",
-                    start,
-                    end,
-                    version,
-                    "bus@example.jp",
-                ],
-            ]
-        ),
-    }
-    write_feed(tables, path)
+    write_feed(one_trip_tables(start=start, end=end, version=version), path)
     return path
 
 
 def report(path: Path, errors: int = 0) -> ValidationReport:
     """A judge report for ``path`` with ``errors`` ERROR notices of one code."""
-    notices = (JudgeNotice("foreign_key_violation", "ERROR", errors),) if errors else ()
+    notices = (JudgeNotice("foreign_key_violation", Severity.ERROR, errors),) if errors else ()
     return ValidationReport(
         path, dt.date(2026, 4, 1), "JP", "0.1.2", 1 if errors else 0, 0.1, notices
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.gtfs.factory import df
+from tests.gtfs.factory import df, make_feed
 from transit.gtfs.feedio import Feed
 from transit.gtfs.service import (
     active_dates,
     expand_service_dates,
+    feed_period,
     parse_gtfs_date,
     service_date_table,
+    service_dates,
     services_on,
 )
 
@@ -80,3 +82,20 @@ def test_unreadable_rows_name_their_service_with_no_dates() -> None:
     assert expand_service_dates(cal, dates) == {"X": set()}
     assert parse_gtfs_date(" 20260401 ") == dt.date(2026, 4, 1)
     assert parse_gtfs_date("2026-04-01") is None
+
+
+def test_service_dates_apply_exceptions() -> None:
+    """Weekdays from calendar minus calendar_dates removals; feed period from feed_info."""
+    feed = make_feed(start="20260406", end="20260412", removed_dates=("20260408",))
+    dates = service_dates(feed)["weekday"]
+    assert sorted(d.isoformat() for d in dates) == [
+        "2026-04-06",
+        "2026-04-07",
+        "2026-04-09",
+        "2026-04-10",
+    ]
+    assert feed_period(feed) == (dt.date(2026, 4, 6), dt.date(2026, 4, 12))
+    assert feed_period(make_feed(start="20260406", end="20260412", with_info=False)) == (
+        dt.date(2026, 4, 6),
+        dt.date(2026, 4, 10),
+    )

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.gtfs.factory import df, tiny_common, weekday_calendar
+from tests.gtfs.factory import one_trip_tables
 from transit.cli import main
 from transit.core.errors import InputError
+from transit.core.notices import Severity
 from transit.core.paths import REPO_DIR
 from transit.gtfs.feedio import Feed, read_feed, write_feed
 from transit.gtfs.validate import (
@@ -26,49 +27,7 @@ from transit.gtfs.validate import (
 
 def tables(*, bad_stop: bool = False) -> dict[str, pd.DataFrame]:
     """A valid small feed; with ``bad_stop`` a stop time names a stop that does not exist."""
-    last = "S9" if bad_stop else "S3"
-    return {
-        **tiny_common(),
-        "trips": df([["route_id", "service_id", "trip_id"], ["R1", "weekday", "T1"]]),
-        "stop_times": df(
-            [
-                [
-                    "trip_id",
-                    "arrival_time",
-                    "departure_time",
-                    "stop_id",
-                    "stop_sequence",
-                    "timepoint",
-                ],
-                ["T1", "07:00:00", "07:00:00", "S1", "1", "1"],
-                ["T1", "07:05:00", "07:05:00", "S2", "2", "1"],
-                ["T1", "07:10:00", "07:10:00", last, "3", "1"],
-            ]
-        ),
-        "calendar": weekday_calendar("20260401", "20260630"),
-        "feed_info": df(
-            [
-                [
-                    "feed_publisher_name",
-                    "feed_publisher_url",
-                    "feed_lang",
-                    "feed_start_date",
-                    "feed_end_date",
-                    "feed_contact_email",
-                    "feed_version",
-                ],
-                [
-                    "延岡市",
-                    "https://www.city.nobeoka.miyazaki.jp/",
-                    "ja",
-                    "20260401",
-                    "20260630",
-                    "bus@example.jp",
-                    "2026-04-01",
-                ],
-            ]
-        ),
-    }
+    return one_trip_tables(last_stop="S9" if bad_stop else "S3")
 
 
 def test_valid_feed_has_no_errors(tmp_path: Path) -> None:
@@ -91,9 +50,11 @@ def test_errors_are_counted_by_code(tmp_path: Path) -> None:
     assert not report.ok
     assert report.exit_code == 1
     assert report.by_code()["foreign_key_violation"] == 1
-    assert report.notices[0].severity == "ERROR"
+    assert report.notices[0].severity is Severity.ERROR
+    assert report.summary()["notices"][0]["severity"] == "ERROR"
     assert report.date == dt.date(2026, 5, 1)
     assert format_report(report)[0].startswith("bad.zip: ")
+    assert format_report(report)[1] == "  ERROR   foreign_key_violation: 1"
 
 
 def test_pinned_date_falls_back_to_calendar() -> None:

@@ -78,6 +78,15 @@ STOPS_FROM_OPTION = click.option(
     default=None,
     help="Take stops (poles, positions) from this GTFS feed instead of stops.csv (match by name).",
 )
+REPORT_OPTION = click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every notice to this JSON file.",
+)
+MAX_NOTICES_OPTION = click.option(
+    "--max-notices", default=50, show_default=True, help="How many notices to print."
+)
 
 
 @click.command(name="build")
@@ -99,13 +108,8 @@ STOPS_FROM_OPTION = click.option(
     default=None,
     help="Road network (GraphML) to draw shapes along; straight segments otherwise.",
 )
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write every notice to this JSON file.",
-)
-@click.option("--max-notices", default=50, show_default=True, help="How many notices to print.")
+@REPORT_OPTION
+@MAX_NOTICES_OPTION
 def build_command(
     source_dir: Path,
     out: Path,
@@ -169,13 +173,8 @@ def build_command(
     is_flag=True,
     help="Also read sheets whose route is not in routes.csv (check a whole operator workbook).",
 )
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write every notice to this JSON file.",
-)
-@click.option("--max-notices", default=50, show_default=True, help="How many notices to print.")
+@REPORT_OPTION
+@MAX_NOTICES_OPTION
 def check_command(
     source_dir: Path,
     profile: str | None,

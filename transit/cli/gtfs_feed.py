@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from transit.cli.common import print_table, say, write_json
 from transit.core.errors import InputError, Location, WorkError
-from transit.gtfs.diff import MIN_DAYS, MOVE_THRESHOLD_M, diff_feeds
-from transit.gtfs.export.plan import export_feed
+from transit.gtfs.continuity import MIN_DAYS
+from transit.gtfs.diff import MOVE_THRESHOLD_M, diff_feeds
+from transit.gtfs.export.folder import export_feed
 from transit.gtfs.feedio import read_feed
 from transit.gtfs.publish import publish_feed
 from transit.gtfs.stats import (
@@ -22,6 +24,16 @@ from transit.gtfs.stats import (
 from transit.gtfs.validate import format_report, validate_feed
 
 FEED = click.Path(exists=True, path_type=Path)
+
+
+def _json_option(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--json FILE``: write ``what`` as JSON."""
+    return click.option(
+        "--json",
+        "json_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Write {what} as JSON.",
+    )
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -48,12 +60,7 @@ def _date(value: str | None) -> dt.date | None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep the judge's report.json / report.html here.",
 )
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the summary as JSON.",
-)
+@_json_option("the summary")
 def validate_cmd(
     feed: Path, date_text: str | None, report_dir: Path | None, json_path: Path | None
 ) -> None:
@@ -73,12 +80,7 @@ def validate_cmd(
 @click.command(name="diff")
 @click.argument("old", type=FEED)
 @click.argument("new", type=FEED)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the diff as JSON.",
-)
+@_json_option("the diff")
 @click.option(
     "--move-threshold",
     default=MOVE_THRESHOLD_M,
@@ -145,12 +147,7 @@ def publish_cmd(feed: Path, archive: Path, force: bool) -> None:
     help="Source folder to write.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace OUT when it exists.")
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write counts and losses as JSON.",
-)
+@_json_option("counts and losses")
 def export_cmd(feed: Path, out_dir: Path, overwrite: bool, json_path: Path | None) -> None:
     """Write FEED back into a source folder (feed.toml, stops.csv, routes.csv, timetables/, fares/)."""
     draft = export_feed(read_feed(feed), out_dir, overwrite=overwrite)

@@ -2,10 +2,8 @@
 
 :func:`diff_feeds` reports what a rider would notice: stops added, removed or moved (more than
 ``move_threshold_m``), routes and stop patterns changed, trips per route and day type before
-and after, timetable changes per route, fare changes. :func:`check_continuity` checks that the
-new feed takes over without a gap: it starts no later than the day after the old one ends, it
-covers at least ``min_days`` days, and no day the old feed served (from the new feed's start to
-the old feed's end) is left without service.
+and after, timetable changes per route, fare changes, and the continuity checks of
+:mod:`transit.gtfs.continuity` (no gap, at least ``min_days`` days, no day of service lost).
 """
 
 from __future__ import annotations
@@ -13,20 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from transit.core.geo import haversine_m
+from transit.core.gtfstime import normalize_gtfs_time
+from transit.gtfs.continuity import MIN_DAYS, ContinuityCheck, FeedDates, continuity_checks
 from transit.gtfs.feedio import Feed
-from transit.gtfs.service import active_dates, feed_period
 
 #: A stop whose position changed by more than this many metres is reported as moved.
 MOVE_THRESHOLD_M = 20.0
-#: A new feed must cover at least this many days.
-MIN_DAYS = 28
 
 
 # ------------------------------------------------------------------------------ result types
@@ -94,15 +90,6 @@ class FareChange:
     key: str
     old: float | None
     new: float | None
-
-
-@dataclass(frozen=True)
-class ContinuityCheck:
-    """One continuity rule: ``code``, ``ok`` and a ``message`` (Japanese, for staff)."""
-
-    code: str
-    ok: bool
-    message: str
 
 
 @dataclass(frozen=True)
@@ -274,69 +261,6 @@ def _yen(v: float | None) -> str:
     return "なし" if v is None else f"{v:g}円"
 
 
-def check_continuity(
-    old: Feed, new: Feed, *, min_days: int = MIN_DAYS
-) -> tuple[ContinuityCheck, ...]:
-    """Check that ``new`` takes over from ``old`` without a gap.
-
-    Returns three checks (always in this order):
-
-    - ``starts_in_time``: NEW starts no later than the day after OLD ends;
-    - ``covers_min_days``: NEW covers at least ``min_days`` days (its period, first to last day);
-    - ``no_lost_service_day``: every day OLD served from NEW's start to OLD's end, and every
-      day between them when NEW starts late, has service in NEW.
-    """
-    old_p, new_p = feed_period(old), feed_period(new)
-    checks: list[ContinuityCheck] = []
-    if new_p is None:
-        return (
-            ContinuityCheck("starts_in_time", False, "新しいフィードに運行日がありません"),
-            ContinuityCheck("covers_min_days", False, "新しいフィードに運行日がありません"),
-            ContinuityCheck("no_lost_service_day", False, "新しいフィードに運行日がありません"),
-        )
-    if old_p is None:
-        checks.append(ContinuityCheck("starts_in_time", True, "旧フィードに期間がありません"))
-    else:
-        latest = old_p[1] + dt.timedelta(days=1)
-        ok = new_p[0] <= latest
-        msg = (
-            f"新 {new_p[0].isoformat()} 開始 ≤ 旧 {old_p[1].isoformat()} 終了の翌日"
-            if ok
-            else f"新 {new_p[0].isoformat()} 開始は旧 {old_p[1].isoformat()} 終了の翌日より後"
-            f" ({(new_p[0] - latest).days} 日の空白)"
-        )
-        checks.append(ContinuityCheck("starts_in_time", ok, msg))
-    days = (new_p[1] - new_p[0]).days + 1
-    checks.append(
-        ContinuityCheck(
-            "covers_min_days",
-            days >= min_days,
-            f"新フィードの期間 {days} 日 ({new_p[0].isoformat()}–{new_p[1].isoformat()}),"
-            f" 必要 {min_days} 日以上",
-        )
-    )
-    if old_p is None:
-        checks.append(ContinuityCheck("no_lost_service_day", True, "旧フィードに期間がありません"))
-    else:
-        old_days = active_dates(old)
-        new_days = active_dates(new)
-        lost = [d for d in old_days if new_p[0] <= d <= old_p[1] and d not in new_days]
-        gap = [
-            old_p[1] + dt.timedelta(days=i)
-            for i in range(1, (new_p[0] - old_p[1]).days)
-            if old_p[1] + dt.timedelta(days=i) not in new_days
-        ]
-        missing = sorted(set(lost) | set(gap))
-        if missing:
-            shown = ", ".join(d.isoformat() for d in missing[:5])
-            more = f" ほか {len(missing) - 5} 日" if len(missing) > 5 else ""
-            msg = f"運行のない日 {len(missing)} 日: {shown}{more}"
-        else:
-            msg = "旧フィードの運行日はすべて新フィードでも運行"
-        checks.append(ContinuityCheck("no_lost_service_day", not missing, msg))
-    return tuple(checks)
-
-
 # ---------------------------------------------------------------------------------- diffing
 
 
@@ -420,7 +344,7 @@ def _trip_table(feed: Feed) -> pd.DataFrame:
     )
     arr = st["arrival_time"] if "arrival_time" in st.columns else pd.Series("", index=st.index)
     dep = st["departure_time"] if "departure_time" in st.columns else pd.Series("", index=st.index)
-    st = st.assign(_arr=arr.map(_norm_time), _dep=dep.map(_norm_time))
+    st = st.assign(_arr=arr.map(normalize_gtfs_time), _dep=dep.map(normalize_gtfs_time))
     st = st.assign(_t=st["_arr"] + "/" + st["_dep"])
     grouped = st.groupby("trip_id", sort=False)
     stops = grouped["stop_id"].agg(tuple)
@@ -431,16 +355,6 @@ def _trip_table(feed: Feed) -> pd.DataFrame:
     table["times"] = table["trip_id"].map(times)
     table["first"] = table["trip_id"].map(first).fillna("")
     return table[table["stops"].notna()]
-
-
-def _norm_time(v: object) -> str:
-    s = str(v).strip()
-    if not s or s == "nan":
-        return ""
-    parts = s.split(":")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return s
-    return f"{int(parts[0]):02d}:{int(parts[1]):02d}:{int(parts[2]):02d}"
 
 
 def diff_patterns(old_trips: pd.DataFrame, new_trips: pd.DataFrame) -> list[PatternChange]:
@@ -538,6 +452,7 @@ def diff_feeds(
     """Compare OLD (published) and NEW feeds; see :class:`FeedDiff` for what comes back."""
     old_trips, new_trips = _trip_table(old), _trip_table(new)
     counts, tables = diff_timetables(old_trips, new_trips)
+    old_dated, new_dated = FeedDates.of(old), FeedDates.of(new)
     return FeedDiff(
         stops=tuple(diff_stops(old, new, move_threshold_m=move_threshold_m)),
         routes=tuple(diff_routes(old, new)),
@@ -545,18 +460,8 @@ def diff_feeds(
         trip_counts=tuple(counts),
         timetables=tuple(tables),
         fares=tuple(diff_fares(old, new)),
-        continuity=check_continuity(old, new, min_days=min_days),
-        old_period=feed_period(old),
-        new_period=feed_period(new),
+        continuity=continuity_checks(old_dated, new_dated, min_days=min_days),
+        old_period=old_dated.period,
+        new_period=new_dated.period,
         move_threshold_m=move_threshold_m,
     )
-
-
-def changed_routes(diff: FeedDiff) -> list[str]:
-    """Route ids with any change (route fields, patterns or timetables), sorted."""
-    ids: Iterable[str] = (
-        [r.route_id for r in diff.routes]
-        + [p.route_id for p in diff.patterns]
-        + [t.route_id for t in diff.timetables if t.added or t.removed]
-    )
-    return sorted(set(ids))

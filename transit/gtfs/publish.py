@@ -38,8 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from transit.core.errors import DataNotFoundError, InputError, Location, RefusedError
-from transit.core.fileio import atomic_write_bytes, fsync_dir, sha256_file
-from transit.gtfs.diff import check_continuity, diff_feeds
+from transit.core.fileio import atomic_write_bytes, fsync_dir, json_text, sha256_file
+from transit.core.notices import Severity
+from transit.gtfs.continuity import check_continuity
+from transit.gtfs.diff import diff_feeds
 from transit.gtfs.feedio import Feed, read_feed
 from transit.gtfs.service import feed_period
 from transit.gtfs.validate import ValidationReport, validate_feed
@@ -109,10 +111,6 @@ def _next_version(archive: Path, start: dt.date) -> str:
     return f"{stamp}-v{max(used, default=0) + 1}"
 
 
-def _json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
 def publish_feed(
     feed_path: Path | str,
     archive: Path | str,
@@ -152,6 +150,30 @@ def publish_feed(
     """
     feed_path = Path(feed_path)
     archive = Path(archive)
+    feed, period, digest = _candidate(feed_path, archive)
+    if report is None:
+        report = (judge or validate_feed)(feed_path)
+    checks = _checks(feed, report, archive)
+    if checks.overridden and not force:
+        raise RefusedError(
+            "refused: " + "; ".join(checks.overridden) + " (use --force to publish anyway)",
+            Location.of(feed_path),
+        )
+    version = _next_version(archive, period[0])
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    manifest = _manifest(feed_path, feed, period, digest, version, report, checks, when)
+    target, feed_bytes = _write_version(archive, version, feed_path, digest, manifest, checks.diff)
+    latest = archive / LATEST
+    atomic_write_bytes(latest / FEED_NAME, feed_bytes)
+    atomic_write_bytes(latest / MANIFEST_NAME, json_text(manifest).encode("utf-8"))
+    _append_history(archive, manifest)
+    log.info("published %s as %s (sha256 %s)", feed_path, version, digest)
+    overridden = tuple(checks.overridden)
+    return Publication(version, target, digest, bool(overridden), overridden, manifest)
+
+
+def _candidate(feed_path: Path, archive: Path) -> tuple[Feed, tuple[dt.date, dt.date], str]:
+    """The feed to publish, its period and SHA-256; refused when that content is published."""
     if not feed_path.is_file():
         raise DataNotFoundError(f"feed not found: {feed_path}")
     if feed_path.suffix.lower() != ".zip":
@@ -167,34 +189,48 @@ def publish_feed(
                 f"this feed is already published as {entry.get('version')} (same SHA-256)",
                 Location.of(feed_path),
             )
+    return feed, period, digest
 
-    if report is None:
-        report = (judge or validate_feed)(feed_path)
+
+@dataclass(frozen=True)
+class _Checks:
+    """What the publication checks found: the refusals ``force`` would override, the version
+    replaced (``previous``), the continuity checks and the diff against it (JSON-ready)."""
+
+    overridden: list[str]
+    previous: str | None
+    continuity: list[dict[str, Any]]
+    diff: dict[str, Any] | None
+
+
+def _checks(feed: Feed, report: ValidationReport, archive: Path) -> _Checks:
+    """The judge's errors, then continuity with the latest version (and the diff to it)."""
     overridden: list[str] = []
     if not report.ok:
-        codes = ", ".join(n.code for n in report.notices if n.severity == "ERROR") or "system error"
-        overridden.append(f"validation: {report.errors} errors ({codes})")
-
+        codes = ", ".join(n.code for n in report.notices if n.severity is Severity.ERROR)
+        overridden.append(f"validation: {report.errors} errors ({codes or 'system error'})")
     prev_version = latest_version(archive)
-    prev_feed: Feed | None = None
-    continuity: list[dict[str, Any]] = []
-    diff_data: dict[str, Any] | None = None
-    if prev_version is not None:
-        prev_feed = read_feed(archive / prev_version / FEED_NAME)
-        checks = check_continuity(prev_feed, feed)
-        continuity = [{"code": c.code, "ok": c.ok, "message": c.message} for c in checks]
-        overridden += [f"continuity: {c.code}: {c.message}" for c in checks if not c.ok]
-        diff_data = diff_feeds(prev_feed, feed).as_dict()
+    if prev_version is None:
+        return _Checks(overridden, None, [], None)
+    prev_feed = read_feed(archive / prev_version / FEED_NAME)
+    checks = check_continuity(prev_feed, feed)
+    continuity = [{"code": c.code, "ok": c.ok, "message": c.message} for c in checks]
+    overridden += [f"continuity: {c.code}: {c.message}" for c in checks if not c.ok]
+    return _Checks(overridden, prev_version, continuity, diff_feeds(prev_feed, feed).as_dict())
 
-    if overridden and not force:
-        raise RefusedError(
-            "refused: " + "; ".join(overridden) + " (use --force to publish anyway)",
-            Location.of(feed_path),
-        )
 
-    version = _next_version(archive, period[0])
-    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    manifest: dict[str, Any] = {
+def _manifest(
+    feed_path: Path,
+    feed: Feed,
+    period: tuple[dt.date, dt.date],
+    digest: str,
+    version: str,
+    report: ValidationReport,
+    checks: _Checks,
+    when: dt.datetime,
+) -> dict[str, Any]:
+    """``manifest.json`` of a version (see the module docstring)."""
+    return {
         "version": version,
         "feed_file": FEED_NAME,
         "source_name": feed_path.name,
@@ -204,7 +240,7 @@ def publish_feed(
         "feed_start_date": period[0].isoformat(),
         "feed_end_date": period[1].isoformat(),
         "published_at": when.isoformat(),
-        "previous_version": prev_version,
+        "previous_version": checks.previous,
         "validation": {
             "validator_version": report.validator_version,
             "date": report.date.isoformat(),
@@ -214,11 +250,22 @@ def publish_feed(
             "infos": report.infos,
             "by_code": report.by_code(),
         },
-        "continuity": continuity,
-        "forced": bool(overridden),
-        "overridden": overridden,
+        "continuity": checks.continuity,
+        "forced": bool(checks.overridden),
+        "overridden": checks.overridden,
     }
 
+
+def _write_version(
+    archive: Path,
+    version: str,
+    feed_path: Path,
+    digest: str,
+    manifest: dict[str, Any],
+    diff_data: dict[str, Any] | None,
+) -> tuple[Path, bytes]:
+    """Assemble the version folder under a temporary name and rename it into place; returns
+    the folder and the feed's bytes (checked against ``digest``)."""
     archive.mkdir(parents=True, exist_ok=True)
     target = archive / version
     if target.exists():  # pragma: no cover - _next_version never picks an existing name
@@ -233,34 +280,33 @@ def publish_feed(
                 "the feed changed while it was being published", Location.of(feed_path)
             )
         atomic_write_bytes(tmp / FEED_NAME, feed_bytes)
-        atomic_write_bytes(tmp / MANIFEST_NAME, _json_bytes(manifest))
+        atomic_write_bytes(tmp / MANIFEST_NAME, json_text(manifest).encode("utf-8"))
         if diff_data is not None:
-            atomic_write_bytes(tmp / "diff.json", _json_bytes(diff_data))
+            atomic_write_bytes(tmp / "diff.json", json_text(diff_data).encode("utf-8"))
         tmp.chmod(0o755)
         tmp.rename(target)  # atomic; fails rather than replace an existing non-empty folder
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     fsync_dir(archive)
+    return target, feed_bytes
 
-    latest = archive / LATEST
-    atomic_write_bytes(latest / FEED_NAME, feed_bytes)
-    atomic_write_bytes(latest / MANIFEST_NAME, _json_bytes(manifest))
+
+def _append_history(archive: Path, manifest: dict[str, Any]) -> None:
+    """Add the publication to ``history.json`` (replaced atomically)."""
     history = read_history(archive)
     history.append(
         {
-            "version": version,
-            "sha256": digest,
+            "version": manifest["version"],
+            "sha256": manifest["sha256"],
             "published_at": manifest["published_at"],
             "feed_start_date": manifest["feed_start_date"],
             "feed_end_date": manifest["feed_end_date"],
             "forced": manifest["forced"],
-            "overridden": overridden,
+            "overridden": manifest["overridden"],
         }
     )
-    atomic_write_bytes(archive / HISTORY_NAME, _json_bytes({"publications": history}))
-    log.info("published %s as %s (sha256 %s)", feed_path, version, digest)
-    return Publication(version, target, digest, bool(overridden), tuple(overridden), manifest)
+    atomic_write_bytes(archive / HISTORY_NAME, json_text({"publications": history}).encode("utf-8"))
 
 
 def _first(feed: Feed, table: str, column: str) -> str | None:

@@ -8,12 +8,13 @@ national holiday removed in ``calendar_dates.txt`` is removed for every one of t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
 from transit.gtfs.feedio import Feed
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CALENDAR_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 """``calendar.txt`` day columns in :meth:`datetime.date.weekday` order."""
 
 
@@ -38,7 +39,7 @@ def expand_service_dates(
     for rec in calendar.to_dict("records"):
         start = parse_gtfs_date(str(rec.get("start_date", "")))
         end = parse_gtfs_date(str(rec.get("end_date", "")))
-        days = {i for i, name in enumerate(WEEKDAYS) if str(rec.get(name, "0")).strip() == "1"}
+        days = {i for i, name in enumerate(CALENDAR_DAYS) if str(rec.get(name, "0")).strip() == "1"}
         dates = out.setdefault(str(rec["service_id"]), set())
         if start is None or end is None or not days:
             continue
@@ -79,26 +80,30 @@ def services_on(feed: Feed, day: dt.date) -> set[str]:
     return {sid for sid, dates in service_dates(feed).items() if day in dates}
 
 
-def active_dates(feed: Feed) -> set[dt.date]:
-    """Dates on which at least one trip of the feed runs."""
+def active_dates(feed: Feed, *, dates: Mapping[str, set[dt.date]] | None = None) -> set[dt.date]:
+    """Dates on which at least one trip of the feed runs (``dates``: the feed's
+    :func:`service_dates` when already expanded)."""
     used = set(feed.column("trips", "service_id").tolist())
     out: set[dt.date] = set()
-    for sid, dates in service_dates(feed).items():
+    for sid, days in (service_dates(feed) if dates is None else dates).items():
         if sid in used:
-            out |= dates
+            out |= days
     return out
 
 
-def feed_period(feed: Feed) -> tuple[dt.date, dt.date] | None:
+def feed_period(
+    feed: Feed, *, dates: Mapping[str, set[dt.date]] | None = None
+) -> tuple[dt.date, dt.date] | None:
     """``(first, last)`` day of a feed: ``feed_info`` start/end when given, else the first and
-    last active service dates; ``None`` when the feed has neither."""
+    last active service dates; ``None`` when the feed has neither (``dates``: the feed's
+    :func:`service_dates` when already expanded)."""
     info = feed.feed_info
     if len(info) and {"feed_start_date", "feed_end_date"} <= set(info.columns):
         start = parse_gtfs_date(str(info["feed_start_date"].iloc[0]))
         end = parse_gtfs_date(str(info["feed_end_date"].iloc[0]))
         if start and end:
             return start, end
-    dates = active_dates(feed)
-    if not dates:
+    active = active_dates(feed, dates=dates)
+    if not active:
         return None
-    return min(dates), max(dates)
+    return min(active), max(active)

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from transit.core.errors import DataNotFoundError, InputError, Location, WorkError
+from transit.core.notices import Severity
 from transit.gtfs.feedio import Feed, read_feed
+from transit.gtfs.service import parse_gtfs_date
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +71,11 @@ EXPLAINED_WARNINGS: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class JudgeNotice:
-    """One notice code of the judge's report: ``code``, ``severity`` (ERROR/WARNING/INFO),
-    ``total`` (how many times it fired) and up to a few ``samples`` (the judge's fields)."""
+    """One notice code of the judge's report: ``code``, ``severity``, ``total`` (how many times
+    it fired) and up to a few ``samples`` (the judge's fields)."""
 
     code: str
-    severity: str
+    severity: Severity
     total: int
     samples: tuple[Mapping[str, Any], ...] = ()
 
@@ -102,23 +104,23 @@ class ValidationReport:
     system_errors: tuple[JudgeNotice, ...] = ()
     report_dir: Path | None = field(default=None, compare=False)
 
-    def _count(self, severity: str) -> int:
-        return sum(n.total for n in self.notices if n.severity == severity)
+    def _count(self, severity: Severity) -> int:
+        return sum(n.total for n in self.notices if n.severity is severity)
 
     @property
     def errors(self) -> int:
         """Number of ERROR notices (all codes)."""
-        return self._count("ERROR")
+        return self._count(Severity.ERROR)
 
     @property
     def warnings(self) -> int:
         """Number of WARNING notices (all codes)."""
-        return self._count("WARNING")
+        return self._count(Severity.WARNING)
 
     @property
     def infos(self) -> int:
         """Number of INFO notices (all codes)."""
-        return self._count("INFO")
+        return self._count(Severity.INFO)
 
     @property
     def ok(self) -> bool:
@@ -131,7 +133,9 @@ class ValidationReport:
 
     def unexplained_warnings(self) -> list[str]:
         """Codes of WARNING notices without an entry in :data:`EXPLAINED_WARNINGS`."""
-        return [n.code for n in self.notices if n.severity == "WARNING" and not n.explanation]
+        return [
+            n.code for n in self.notices if n.severity is Severity.WARNING and not n.explanation
+        ]
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary: counts by severity, notices by code, the run's settings."""
@@ -149,7 +153,7 @@ class ValidationReport:
             "notices": [
                 {
                     "code": n.code,
-                    "severity": n.severity,
+                    "severity": str(n.severity),
                     "total": n.total,
                     "explanation": n.explanation,
                     "samples": [dict(s) for s in n.samples[:3]],
@@ -176,30 +180,32 @@ def pinned_date(feed: Feed) -> dt.date:
         candidates = [v for v in feed.column("calendar", "start_date").tolist() if v]
         candidates += [v for v in feed.column("calendar_dates", "date").tolist() if v]
     for value in sorted(candidates):
-        try:
-            return dt.datetime.strptime(value.strip(), "%Y%m%d").date()
-        except ValueError:
-            continue
+        day = parse_gtfs_date(value)
+        if day is not None:
+            return day
     raise InputError(
         "feed has no start date (feed_info, calendar or calendar_dates); pass --date",
         Location.of(feed.source) if feed.source else None,
     )
 
 
-_SEVERITY_ORDER = {"ERROR": 0, "WARNING": 1, "INFO": 2}
+def _severity(name: object) -> Severity:
+    """The judge's severity name (``ERROR``, ``WARNING``, ``INFO``); ERROR when absent or
+    unknown (the judge's system errors carry none)."""
+    return Severity.__members__.get(str(name), Severity.ERROR)
 
 
 def _parse_notices(items: list[Mapping[str, Any]]) -> tuple[JudgeNotice, ...]:
     out = [
         JudgeNotice(
             code=str(it.get("code", "")),
-            severity=str(it.get("severity", "ERROR")),
+            severity=_severity(it.get("severity", "ERROR")),
             total=int(it.get("totalNotices", 0)),
             samples=tuple(it.get("sampleNotices", ()) or ()),
         )
         for it in items
     ]
-    return tuple(sorted(out, key=lambda n: (_SEVERITY_ORDER.get(n.severity, 0), n.code)))
+    return tuple(sorted(out, key=lambda n: (-n.severity, n.code)))
 
 
 def read_report(
@@ -306,8 +312,8 @@ def format_report(report: ValidationReport) -> list[str]:
         f"country {report.country}, date {report.date.isoformat()})"
     ]
     for n in report.notices:
-        note = f" — {n.explanation}" if n.explanation and n.severity != "ERROR" else ""
-        lines.append(f"  {n.severity:<7} {n.code}: {n.total}{note}")
+        note = f" — {n.explanation}" if n.explanation and n.severity is not Severity.ERROR else ""
+        lines.append(f"  {n.severity!s:<7} {n.code}: {n.total}{note}")
     for n in report.system_errors:
         lines.append(f"  SYSTEM  {n.code}: {n.total}")
     return lines

@@ -13,6 +13,7 @@ from typing import Any
 import folium
 import pandas as pd
 
+from transit.core.gtfstime import format_hmm, gtfs_seconds
 from transit.gtfs.feedio import Feed
 from transit.maps import mapkit, markup
 
@@ -37,10 +38,9 @@ def _num(s: pd.Series) -> pd.Series:
 
 
 def _hhmm(text: str) -> str:
-    parts = str(text).split(":")
-    if len(parts) < 2 or not parts[0].strip().isdigit():
-        return str(text)
-    return f"{int(parts[0])}:{parts[1]}"
+    """A GTFS time as the popup shows it (``7:05``); other text unchanged."""
+    seconds = gtfs_seconds(text)
+    return str(text) if seconds is None else format_hmm(seconds)
 
 
 def route_label(rec: Mapping[Any, Any]) -> str:
@@ -102,8 +102,10 @@ def stop_departures(feed: Feed) -> dict[str, list[tuple[str, str, str, list[str]
     return out
 
 
-def _time_key(t: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else 0 for p in t.split(":"))
+def _time_key(t: str) -> int:
+    """Sort key of a GTFS time: its seconds (text that is not a time first)."""
+    seconds = gtfs_seconds(t)
+    return -1 if seconds is None else seconds
 
 
 def _popup_html(name: str, platform: str, deps: list[tuple[str, str, str, list[str]]]) -> str:

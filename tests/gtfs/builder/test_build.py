@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from tests.gtfs.factory import INBOUND, OUTBOUND, make_source
 from transit.cli import main
 from transit.core.gtfstime import format_hmm, format_time
-from transit.gtfs.builder.calendar import build_calendar, runs_on, service_days
+from transit.gtfs.builder.calendar import build_calendar
 from transit.gtfs.builder.tables import build_tables, write_tables
-from transit.gtfs.export.plan import export_feed
+from transit.gtfs.export.folder import export_feed
 from transit.gtfs.feedio import read_feed
 from transit.gtfs.source.check import check_source
+from transit.gtfs.source.daytypes import runs_on, service_days
 from transit.gtfs.source.model import DayType
 from transit.gtfs.source.read import read_source
 from transit.gtfs.validate import validate_feed

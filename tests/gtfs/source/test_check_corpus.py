@@ -220,7 +220,7 @@ CASES = [
     ),
     Case(
         "unknown fare table",
-        _src(routes=[ROUTES[0], [*ROUTES[1][:6], "R9"]]),
+        _src(routes=[ROUTES[0], [*ROUTES[1][:-1], "R9"]]),
         ("unknown_fare_table", "routes.csv", None, "A2"),
     ),
     Case(

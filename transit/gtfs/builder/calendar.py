@@ -1,59 +1,21 @@
 """Day types -> ``calendar.txt`` + ``calendar_dates.txt`` over the whole feed period.
 
-A day type (``[day_types.平日]`` in feed.toml) runs on its weekdays; Japanese national holidays
-(jpholiday) are removed (``holidays = "off"``), added (``"on"``) or are the only service days
-(``"only"``); with ``new_year_break`` there is no service from 12/29 to 1/3. The exceptions are
-written for every date of the feed period, so the calendar is right for the whole feed.
+Each day type becomes one ``calendar`` row (its weekly pattern) and, for every date of the feed
+period where :func:`~transit.gtfs.source.daytypes.runs_on` differs from that pattern (national
+holidays, the New-Year break), a ``calendar_dates`` exception, so the calendar is right for the
+whole feed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
-import jpholiday
 import pandas as pd
 
-from transit.gtfs.source.model import WEEKDAYS, DayType
-
-CALENDAR_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def is_new_year_break(day: dt.date) -> bool:
-    """True from 12/29 to 1/3 (年末年始)."""
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-
-
-def is_obon(day: dt.date) -> bool:
-    """True from 8/13 to 8/16 (お盆)."""
-    return day.month == 8 and 13 <= day.day <= 16
-
-
-def is_holiday(day: dt.date) -> bool:
-    """True on a Japanese national holiday (including substitute holidays)."""
-    return bool(jpholiday.is_holiday(day))
-
-
-def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    day = start
-    while day <= end:
-        yield day
-        day += dt.timedelta(days=1)
-
-
-def runs_on(day_type: DayType, day: dt.date) -> bool:
-    """Whether a day type has service on ``day`` (weekday rule, holidays, New-Year break)."""
-    if day_type.new_year_break and is_new_year_break(day):
-        return False
-    if is_holiday(day):
-        return day_type.holidays in ("on", "only")
-    if day_type.holidays == "only":
-        return False
-    return WEEKDAYS[day.weekday()] in day_type.days
-
-
-def _weekly(day_type: DayType, weekday: int) -> bool:
-    return day_type.holidays != "only" and WEEKDAYS[weekday] in day_type.days
+from transit.gtfs.service import CALENDAR_DAYS
+from transit.gtfs.source.daytypes import dates_between, runs_on, runs_weekly
+from transit.gtfs.source.model import DayType
 
 
 def build_calendar(
@@ -73,12 +35,12 @@ def build_calendar(
     for _, day_type in sorted(day_types.items(), key=lambda kv: kv[1].service_id):
         row = {"service_id": day_type.service_id}
         for i, col in enumerate(CALENDAR_DAYS):
-            row[col] = "1" if _weekly(day_type, i) else "0"
+            row[col] = "1" if runs_weekly(day_type, i) else "0"
         row["start_date"] = start.strftime("%Y%m%d")
         row["end_date"] = end.strftime("%Y%m%d")
         cal_rows.append(row)
-        for day in _dates(start, end):
-            weekly = _weekly(day_type, day.weekday())
+        for day in dates_between(start, end):
+            weekly = runs_weekly(day_type, day.weekday())
             actual = runs_on(day_type, day)
             if weekly != actual:
                 exc_rows.append(
@@ -93,8 +55,3 @@ def build_calendar(
     )
     dates = pd.DataFrame(exc_rows, columns=["service_id", "date", "exception_type"])
     return calendar, dates
-
-
-def service_days(day_type: DayType, *, start: dt.date, end: dt.date) -> int:
-    """Number of dates from ``start`` to ``end`` on which the day type runs."""
-    return sum(runs_on(day_type, d) for d in _dates(start, end))

@@ -30,6 +30,19 @@ log = logging.getLogger(__name__)
 
 Tables = dict[str, pd.DataFrame]
 
+FEED_STOP_COLUMNS = (
+    "stop_id",
+    "stop_name",
+    "stop_lat",
+    "stop_lon",
+    "zone_id",
+    "location_type",
+    "parent_station",
+    "platform_code",
+)
+"""The columns of the built ``stops.txt`` (GTFS names; the source master is
+:data:`~transit.gtfs.source.columns.STOPS_CSV`)."""
+
 
 @dataclass(frozen=True)
 class BuiltTrip:
@@ -222,19 +235,7 @@ def _stops_table(
             }
         )
         translations += _translation("stops", "stop_name", sid, s.name, s.name_kana, s.name_en)
-    return _frame(rows, list(STOP_COLUMNS)), translations
-
-
-STOP_COLUMNS = (
-    "stop_id",
-    "stop_name",
-    "stop_lat",
-    "stop_lon",
-    "zone_id",
-    "location_type",
-    "parent_station",
-    "platform_code",
-)
+    return _frame(rows, list(FEED_STOP_COLUMNS)), translations
 
 
 def _routes_table(source: Source, used: set[str]) -> tuple[pd.DataFrame, list[dict[str, str]]]:

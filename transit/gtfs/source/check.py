@@ -15,8 +15,8 @@ from transit.core.errors import Location
 from transit.core.geo import haversine_m
 from transit.core.gtfstime import format_hmm, normalize_text
 from transit.core.notices import Notice
-from transit.gtfs.builder.calendar import is_new_year_break, is_obon
 from transit.gtfs.source.codes import notice
+from transit.gtfs.source.daytypes import is_new_year_break, is_obon
 from transit.gtfs.source.fares import route_fare_pairs
 from transit.gtfs.source.model import WEEKDAYS, Source, Stop, Trip
 from transit.gtfs.source.readings import suggest_english, suggest_reading

@@ -18,8 +18,9 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from transit.core.gtfstime import normalize_text
+from transit.core.gtfstime import normalize_gtfs_time, normalize_text
 from transit.gtfs.feedio import read_feed
+from transit.gtfs.source.columns import ROUTES_CSV
 
 TIMETABLES = "timetables/muroran-donanbus-2017"
 REFERENCE = "gtfs/jp-donanbus-muroran-2017"
@@ -88,18 +89,7 @@ def write_muroran_source(folder: Path, external: Path, *, city_lines_only: bool 
         _link(raw / name, folder / "timetables" / name)
     _link(raw / "triangle_table.xlsx", folder / "fares" / "triangle_table.xlsx")
     _link(raw / "pole_completions.csv", folder / "pole_completions.csv")
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(
-        [
-            "route_id",
-            "route_short_name",
-            "route_long_name",
-            "route_long_name_kana",
-            "route_long_name_en",
-            "fare_table",
-        ]
-    )
+    records: list[dict[str, object]] = []
     if city_lines_only:
         wb = openpyxl.load_workbook(raw / "triangle_table.xlsx", read_only=True)
         fare_sheets = set(wb.sheetnames)
@@ -107,10 +97,18 @@ def write_muroran_source(folder: Path, external: Path, *, city_lines_only: bool 
         routes = read_feed(reference).routes
         for rec in routes.sort_values("route_id").to_dict("records"):
             rid = str(rec["route_id"])
-            writer.writerow(
-                [rid, "", rec["route_long_name"], "", "", rid if rid in fare_sheets else ""]
+            records.append(
+                {
+                    "route_id": rid,
+                    "route_long_name": rec["route_long_name"],
+                    "fare_table": rid if rid in fare_sheets else "",
+                }
             )
-    (folder / "routes.csv").write_text(buf.getvalue(), encoding="utf-8")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(ROUTES_CSV.template)
+    writer.writerows(ROUTES_CSV.template_rows(records))
+    (folder / ROUTES_CSV.name).write_text(buf.getvalue(), encoding="utf-8")
     return reference
 
 
@@ -130,18 +128,18 @@ def _trip_rows(
     out: dict[tuple[str, str], list[list[tuple[str, str, str, str]]]] = {}
     for trip_id, group in st.groupby("trip_id", sort=True):
         rows = [
-            (normalize_text(names.get(sid, "")), _hms(a), _hms(d), sid)
+            (
+                normalize_text(names.get(sid, "")),
+                normalize_gtfs_time(a),
+                normalize_gtfs_time(d),
+                sid,
+            )
             for sid, a, d in zip(
                 group["stop_id"], group["arrival_time"], group["departure_time"], strict=True
             )
         ]
         out.setdefault(key_of[str(trip_id)], []).append(rows)
     return out
-
-
-def _hms(text: str) -> str:
-    h, m, s = text.split(":")
-    return f"{int(h):02d}:{m}:{s}"
 
 
 def compare_with_reference(

@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from transit.core.errors import RefusedError
+from transit.gtfs.source.columns import ROUTES_CSV, STOPS_CSV
 
 FEED_TOML = """\
 # 延岡市バス GTFS-JP 入力フォルダ設定 (feed settings). See docs/source-format.md.
@@ -55,14 +56,6 @@ payment_method = 0                # 0 = pay on board
 transfers = 0                     # 0 = no free transfers
 """
 
-STOPS_CSV = (
-    "stop_id,stop_name,stop_name_kana,stop_name_en,stop_lat,stop_lon,"
-    "platform_code,parent_station,zone_id\n"
-)
-ROUTES_CSV = (
-    "route_id,route_short_name,route_long_name,route_long_name_kana,route_long_name_en,"
-    "route_type,route_color,route_text_color,fare_table\n"
-)
 TIMETABLE_HEADER = {
     "A1": "系統",
     "A2": "運行日",
@@ -95,8 +88,8 @@ def write_template(folder: Path) -> list[Path]:
     written = []
     for name, text in (
         ("feed.toml", FEED_TOML),
-        ("stops.csv", STOPS_CSV),
-        ("routes.csv", ROUTES_CSV),
+        (STOPS_CSV.name, ",".join(STOPS_CSV.template) + "\n"),
+        (ROUTES_CSV.name, ",".join(ROUTES_CSV.template) + "\n"),
     ):
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)

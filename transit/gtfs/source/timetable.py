@@ -9,7 +9,7 @@ the stop master here (``stop_id`` stays empty; ``given_id`` keeps an id written 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from transit.core.errors import Location
@@ -197,8 +197,7 @@ def read_sheet(
             )
         )
         return [], notices
-    name_col = column_number(profile.stop_name_col)
-    name_locations: dict[int, Location] = {}
+    column = _TripColumn(sheet, profile, tuple(rows), header, sheet_index)
     trips: list[Trip] = []
     for col in range(column_number(profile.first_trip_col), sheet.ncols + 1):
         label = normalize_text(sheet.text(profile.label_row, col)) if profile.label_row else ""
@@ -207,34 +206,43 @@ def read_sheet(
             for s in rows
         ):
             continue
-        col_notices: list[Notice] = []
-        flat: list[int | None] = []
-        served: list[tuple[_StopRow, int]] = []
-        for s in rows:
-            arr = _read_time(sheet, s.arr_row, col, col_notices)
-            dep = arr if s.dep_row == s.arr_row else _read_time(sheet, s.dep_row, col, col_notices)
-            if arr.seconds is None and dep.seconds is None:
-                continue
-            a = arr.seconds if arr.seconds is not None else dep.seconds
-            d = dep.seconds if dep.seconds is not None else arr.seconds
-            flat.extend([a, d])
-            served.append((s, s.dep_row if dep.seconds is not None else s.arr_row))
+        trip, col_notices = column.read(col, label)
+        notices.extend(col_notices)
+        if trip is not None:
+            trips.append(trip)
+    return trips, notices
+
+
+@dataclass
+class _TripColumn:
+    """Reads trip columns of one sheet (the stop rows found, the header read)."""
+
+    sheet: Sheet
+    profile: LayoutProfile
+    rows: tuple[_StopRow, ...]
+    header: SheetHeader
+    sheet_index: int
+    name_locations: dict[int, Location] = field(default_factory=dict)
+    """The location of each stop row's name cell (one object per row, shared by every trip)."""
+
+    def read(self, col: int, label: str) -> tuple[Trip | None, list[Notice]]:
+        """The trip of column ``col`` (``None`` when a cell is bad or it has under two stops)."""
+        notices: list[Notice] = []
+        flat, served = self._times(col, notices)
         times, rolled = unroll_midnight(flat)
         letter = column_letter(col)
         where = Location(
-            file=sheet.file,
-            sheet=sheet.name,
-            cell=f"{letter}{profile.label_row or profile.first_stop_row}",
+            file=self.sheet.file,
+            sheet=self.sheet.name,
+            cell=f"{letter}{self.profile.label_row or self.profile.first_stop_row}",
         )
         if rolled:
-            col_notices.append(
+            notices.append(
                 notice("time_rollover", "times after midnight read as the next day (24:00+)", where)
             )
-        if any(n.code == "bad_time_cell" for n in col_notices):
-            notices.extend(col_notices)
-            continue
+        if any(n.code == "bad_time_cell" for n in notices):
+            return None, notices
         if len(served) < 2:
-            notices.extend(col_notices)
             notices.append(
                 notice(
                     "trip_too_short",
@@ -242,15 +250,38 @@ def read_sheet(
                     where,
                 )
             )
-            continue
-        notices.extend(col_notices)
+            return None, notices
+        return self._trip(col, label, where, self._stops(served, times, letter)), notices
+
+    def _times(
+        self, col: int, notices: list[Notice]
+    ) -> tuple[list[int | None], list[tuple[_StopRow, int]]]:
+        """Arrival and departure of every served stop (flat, in stop order) and, per served
+        stop, the row of its time cell."""
+        flat: list[int | None] = []
+        served: list[tuple[_StopRow, int]] = []
+        for s in self.rows:
+            arr = _read_time(self.sheet, s.arr_row, col, notices)
+            dep = arr if s.dep_row == s.arr_row else _read_time(self.sheet, s.dep_row, col, notices)
+            if arr.seconds is None and dep.seconds is None:
+                continue
+            a = arr.seconds if arr.seconds is not None else dep.seconds
+            d = dep.seconds if dep.seconds is not None else arr.seconds
+            flat.extend([a, d])
+            served.append((s, s.dep_row if dep.seconds is not None else s.arr_row))
+        return flat, served
+
+    def _stops(
+        self, served: list[tuple[_StopRow, int]], times: list[int | None], letter: str
+    ) -> tuple[TripStop, ...]:
+        name_col = column_number(self.profile.stop_name_col)
         stops = []
         for k, (s, trow) in enumerate(served):
             a, d = times[2 * k], times[2 * k + 1]
             assert a is not None and d is not None
-            name_loc = name_locations.get(s.arr_row)
+            name_loc = self.name_locations.get(s.arr_row)
             if name_loc is None:
-                name_loc = name_locations[s.arr_row] = sheet.location(s.arr_row, name_col)
+                name_loc = self.name_locations[s.arr_row] = self.sheet.location(s.arr_row, name_col)
             stops.append(
                 TripStop(
                     name=s.name,
@@ -260,33 +291,32 @@ def read_sheet(
                     index=s.index,
                     name_location=name_loc,
                     time_location=Location(
-                        file=sheet.file, sheet=sheet.name, cell=f"{letter}{trow}"
+                        file=self.sheet.file, sheet=self.sheet.name, cell=f"{letter}{trow}"
                     ),
                     given_id=s.given_id,
                 )
             )
-        headsign = ""
-        if profile.headsign_row:
-            headsign = sheet.text(profile.headsign_row, col)
+        return tuple(stops)
+
+    def _trip(self, col: int, label: str, where: Location, stops: tuple[TripStop, ...]) -> Trip:
+        profile, sheet, header = self.profile, self.sheet, self.header
+        headsign = sheet.text(profile.headsign_row, col) if profile.headsign_row else ""
         note = normalize_text(sheet.text(profile.note_row, col)) if profile.note_row else ""
-        trips.append(
-            Trip(
-                route_id=header.route_id,
-                day_type=header.day_type,
-                direction_id=header.direction_id,
-                headsign=headsign,
-                note=note,
-                label=_clean_label(label),
-                stops=tuple(stops),
-                file=sheet.file,
-                sheet=sheet.name,
-                column=letter,
-                sheet_index=sheet_index,
-                pattern_name=header.pattern_name,
-                location=where,
-            )
+        return Trip(
+            route_id=header.route_id,
+            day_type=header.day_type,
+            direction_id=header.direction_id,
+            headsign=headsign,
+            note=note,
+            label=_clean_label(label),
+            stops=stops,
+            file=sheet.file,
+            sheet=sheet.name,
+            column=column_letter(col),
+            sheet_index=self.sheet_index,
+            pattern_name=header.pattern_name,
+            location=where,
         )
-    return trips, notices
 
 
 def _clean_label(label: str) -> str:
