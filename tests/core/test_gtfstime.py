@@ -160,13 +160,24 @@ def test_round_trip_through_every_text_notation(h: int, m: int) -> None:
 @given(st.integers(min_value=0, max_value=2 * DAY - 1))
 def test_round_trip_through_excel_cells(seconds: int) -> None:
     assert parse_cell(format_time(seconds)) == CellTime("time", seconds)
-    assert parse_cell(seconds / DAY).seconds == seconds
+    fraction = seconds / DAY
+    if fraction < 1 or len(repr(fraction).split(".")[1]) > 2:  # see the test below
+        assert parse_cell(fraction).seconds == seconds
     assert parse_cell(dt.timedelta(seconds=seconds)).seconds == seconds
     excel = dt.datetime(1899, 12, 30) + dt.timedelta(seconds=seconds)
     assert parse_cell(excel).seconds == seconds
     if seconds < DAY:
         t = dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
         assert parse_cell(t).seconds == seconds
+
+
+def test_a_number_with_two_decimals_from_one_up_is_hours_and_minutes() -> None:
+    """A number cell of 1 or more with at most two decimals is read as H.MM (staff type 7.05 for
+    7:05), never as a day fraction: 1.27 is 1:27, not 30:28:48 (Excel writes times after 24:00 as
+    time cells, which come as timedelta or datetime)."""
+    assert parse_cell(1.27) == CellTime("time", 3600 + 27 * 60)
+    assert parse_cell(7.05) == CellTime("time", T705)
+    assert parse_cell(1.2701) == CellTime("time", round(1.2701 * DAY))
 
 
 @given(st.lists(st.integers(min_value=0, max_value=DAY - 1), min_size=1, max_size=30))
