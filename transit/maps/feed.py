@@ -209,6 +209,14 @@ def map_feed(
     mapkit.add_graticule(fmap, ((s - pad, w - pad), (n + pad, e + pad)))
     if roads is not None:
         mapkit.add_lines(fmap, roads, name="道路")
+    _add_routes(fmap, feed)
+    _add_stops(fmap, feed)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    return fmap
+
+
+def _add_routes(fmap: folium.Map, feed: Feed) -> None:
+    """One layer per route with a shape or stop path, in the route's colour."""
     colors = route_colors(feed)
     lines = _route_lines(feed)
     for rec in feed.routes.to_dict("records"):
@@ -228,6 +236,10 @@ def map_feed(
                 tooltip=markup.tooltip(f"路線 {label}"),
             ).add_to(group)
         group.add_to(fmap)
+
+
+def _add_stops(fmap: folium.Map, feed: Feed) -> None:
+    """The 停留所 layer: every stop or pole with a position, with its departures in a popup."""
     deps = stop_departures(feed)
     stops_group = folium.FeatureGroup(name="停留所")
     stops = feed.stops
@@ -257,5 +269,3 @@ def map_feed(
             popup=folium.Popup(popup, max_width=520),
         ).add_to(stops_group)
     stops_group.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    return fmap
