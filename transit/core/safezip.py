@@ -129,7 +129,7 @@ def check_archive(
             raise _refuse(
                 archive,
                 "zip_total_too_large",
-                f"the members unpack to more than {lim.max_total_mib:g} MiB in all",
+                f"the members unpack to more than {lim.max_total_mib:,g} MiB in all",
                 "max_total_mib",
             )
     return [_name_warning(archive, i.filename) for i in infos if _unsafe_name(i.filename)]
@@ -141,7 +141,7 @@ def _check_member(archive: Path, info: zipfile.ZipInfo, lim: ZipLimits) -> None:
         raise _refuse(
             archive,
             "zip_member_too_large",
-            f"unpacks to {size_mib:,.1f} MiB, above the limit of {lim.max_member_mib:g} MiB",
+            f"unpacks to {size_mib:,.1f} MiB, above the limit of {lim.max_member_mib:,g} MiB",
             "max_member_mib",
             info.filename,
         )
@@ -151,7 +151,7 @@ def _check_member(archive: Path, info: zipfile.ZipInfo, lim: ZipLimits) -> None:
             archive,
             "zip_ratio_too_high",
             f"unpacks to {size_mib:,.1f} MiB from {info.compress_size / MIB:,.2f} MiB "
-            f"({ratio:,.0f}×, above the limit of {lim.max_ratio:g}×), a possible zip bomb",
+            f"({ratio:,.0f}×, above the limit of {lim.max_ratio:,g}×), a possible zip bomb",
             "max_ratio",
             info.filename,
         )
