@@ -11,7 +11,6 @@ Numbers stay numbers; NaN, NA and NaT become empty cells.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from transit.core.fileio import atomic_write_bytes
+from transit.core.fileio import atomic_write_with
 
 MAX_SHEET_NAME = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -98,21 +97,14 @@ def append_sheet(wb: openpyxl.Workbook, sheet: SheetTable) -> None:
         ws.append([_cell(ws, v) for v in row])
 
 
-def workbook_bytes(sheets: Sequence[SheetTable]) -> bytes:
-    """The ``.xlsx`` bytes of ``sheets`` (in order)."""
+def write_workbook(path: Path, sheets: Sequence[SheetTable]) -> Path:
+    """Write ``sheets`` (in order) to ``path`` atomically: rows are streamed into a temp file in
+    the same folder, which then replaces ``path`` (a reader never sees half a workbook). Returns
+    ``path``."""
     wb = openpyxl.Workbook(write_only=True)
     for sheet in sheets:
         append_sheet(wb, sheet)
-    with tempfile.TemporaryDirectory(prefix="transit-xlsx-") as tmp:
-        path = Path(tmp) / "book.xlsx"
-        wb.save(path)
-        return path.read_bytes()
-
-
-def write_workbook(path: Path, sheets: Sequence[SheetTable]) -> Path:
-    """Write ``sheets`` to ``path`` atomically (a reader never sees half a workbook); returns
-    ``path``."""
-    atomic_write_bytes(path, workbook_bytes(sheets))
+    atomic_write_with(path, wb.save)
     return path
 
 

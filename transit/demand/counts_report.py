@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from transit.core import excel
 from transit.core.errors import InputError
-from transit.core.fileio import atomic_write_with
+from transit.core.excel import SheetTable
 from transit.demand.charts import draw_load_profiles
 from transit.demand.loads import load_profile_from_counts
 from transit.demand.od import ipf_counts_od
@@ -58,7 +59,7 @@ def build_counts_report(
         ],
         columns=["項目", "値"],
     )
-    atomic_write_with(xlsx, lambda tmp: _write_workbook(tmp, summary, pub, od_pub, fits, k=k))
+    _write_workbook(xlsx, summary, pub, od_pub, fits, k=k)
     written.append(xlsx)
     if opts.charts and len(prof):
         chart_prof = pub.rename(columns={"stop_sequence": "seq", "load": "mean_load"})
@@ -100,9 +101,13 @@ def _write_workbook(
         "ODは停留所別乗降数から反復比例法（IPF）で推計した値です。",
         f"OD表には{k}人以上の組のみを掲載しています。",
     ]
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        summary.to_excel(xw, sheet_name="概要", index=False)
-        pub.rename(columns=JA_COUNTS).to_excel(xw, sheet_name="区間別乗車人員（調査）", index=False)
-        od_pub.rename(columns=JA_COUNTS).to_excel(xw, sheet_name="OD（推計）", index=False)
-        fits.rename(columns=JA_COUNTS).to_excel(xw, sheet_name="推計の適合度", index=False)
-        pd.DataFrame({"注記": notes}).to_excel(xw, sheet_name="注記", index=False)
+    excel.write_workbook(
+        path,
+        [
+            SheetTable("概要", summary),
+            SheetTable("区間別乗車人員（調査）", pub, JA_COUNTS),
+            SheetTable("OD（推計）", od_pub, JA_COUNTS),
+            SheetTable("推計の適合度", fits, JA_COUNTS),
+            SheetTable("注記", pd.DataFrame({"注記": notes})),
+        ],
+    )

@@ -12,11 +12,11 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
+from transit.core import excel
 from transit.core.errors import InputError
+from transit.core.excel import SheetTable
 from transit.core.fileio import atomic_write_with
 from transit.demand.charts import draw_boardings_by_hour, draw_load_profiles
 from transit.demand.kpis import (
@@ -359,14 +359,8 @@ def write_workbook(
     k: int,
     options: ReportOptions,
 ) -> None:
-    """Write the planners' workbook (openpyxl): 概要, one sheet per view, 注記."""
-    # write-only workbook: rows are streamed to the file (pandas' to_excel keeps every cell
-    # object in memory and is several times slower on the trip and OD sheets)
-    wb = openpyxl.Workbook(write_only=True)
+    """Write the planners' workbook (:mod:`transit.core.excel`): 概要, one sheet per view, 注記."""
     summary = pd.DataFrame(summary_rows(tables, k=k, options=options), columns=["項目", "値"])
-    _append_sheet(wb, "概要", summary)
-    for name, sheet in _SHEETS.items():
-        _append_sheet(wb, sheet, pub[name].rename(columns=JA))
     notes = pd.DataFrame(
         {
             "注記": [
@@ -379,37 +373,12 @@ def write_workbook(
             ]
         }
     )
-    _append_sheet(wb, "注記", notes)
-    atomic_write_with(path, wb.save)
-
-
-def _cell_values(s: pd.Series) -> list[object]:
-    """A column as plain Python values for openpyxl (NaN, NA and NaT become empty cells)."""
-    vals = s.astype(object).where(s.notna(), None).tolist()
-    return [
-        v.item()
-        if isinstance(v, np.generic)
-        else v.to_pydatetime()
-        if isinstance(v, pd.Timestamp)
-        else v
-        for v in vals
+    sheets = [
+        SheetTable("概要", summary),
+        *(SheetTable(sheet, pub[name], JA) for name, sheet in _SHEETS.items()),
+        SheetTable("注記", notes),
     ]
-
-
-def _append_sheet(wb: openpyxl.Workbook, name: str, df: pd.DataFrame) -> None:
-    """Stream ``df`` into a new sheet of the write-only workbook ``wb``: a header row, then
-    the rows; column widths from the first 50 rows (10 to 60 characters)."""
-    ws = wb.create_sheet(title=name)
-    # the sheet's size, written before the rows (readers pad rows to it, as for pandas' sheets)
-    size = f"A1:{get_column_letter(max(1, len(df.columns)))}{len(df) + 1}"
-    setattr(ws, "calculate_dimension", lambda: size)  # noqa: B010
-    cols = [_cell_values(df[c]) for c in df.columns]
-    for i, (head, vals) in enumerate(zip(df.columns, cols, strict=True)):
-        width = max([len(str(head))] + [len(str(v)) for v in vals[:49] if v is not None])
-        ws.column_dimensions[get_column_letter(i + 1)].width = min(60, max(10, width * 1.6))
-    ws.append([str(h) for h in df.columns])
-    for row in zip(*cols, strict=True):
-        ws.append(row)
+    excel.write_workbook(path, sheets)
 
 
 def build_od(
