@@ -411,12 +411,16 @@ def improve(
     seed: int,
     max_remove: int = 20,
     temperature: float = 0.005,
+    iterations: int | None = None,
 ) -> tuple[list[list[Visit]], float]:
     """Improve a feasible plan (visit sequences in fleet order) for ``time_limit`` seconds.
 
-    ``windows`` are each request's (pickup, delivery) windows, possibly tightened. Returns the
-    best plan found (visit sequences) and its objective (cost + fixed costs + penalties; a
-    mandatory request left out counts 1e9).
+    ``windows`` are each request's (pickup, delivery) windows, possibly tightened. With
+    ``iterations``, the search stops after that many ruin-and-recreate steps (or at
+    ``time_limit``, whichever comes first) and its cooling and restarts follow the step count
+    instead of the clock: same seed, same plan on any machine. Returns the best plan found
+    (visit sequences) and its objective (cost + fixed costs + penalties; a mandatory request left
+    out counts 1e9).
     """
     deadline = time.perf_counter() + time_limit
     data = _Data(problem, windows)
@@ -443,8 +447,13 @@ def improve(
     it = 0
     while True:
         now = time.perf_counter()
-        if now >= deadline:
+        if now >= deadline or (iterations is not None and it >= iterations):
             break
+        if iterations is not None:  # progress by steps: reproducible on any machine
+            now, span = float(it), float(max(1, iterations))
+            t_begin = 0.0
+            if it == 0:
+                last_gain = 0.0
         frac = (now - t_begin) / span
         temp = start_t * (end_t / start_t) ** frac
         cand = cur.copy(data)
