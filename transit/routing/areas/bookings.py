@@ -36,10 +36,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from transit.core.errors import DataNotFoundError, InputError, InputErrors, Location
+from transit.core.errors import InputError, InputErrors, Location
 from transit.core.fileio import atomic_write_text
 from transit.core.gtfstime import format_clock, parse_clock
-from transit.routing.areas.config import Demand
+from transit.routing.areas.config import Demand, read_csv_table
 
 COLUMNS = (
     "request_id",
@@ -303,15 +303,7 @@ def read_request_log(path: Path) -> pd.DataFrame:
     (``outbound``), ``to_hub`` (``0``/``1``, default 0). Every bad cell is reported at once.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataNotFoundError(f"request log not found: {path}")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a UTF-8 CSV file: {exc}", Location.of(path)) from exc
-    missing = [c for c in LOG_REQUIRED if c not in raw.columns]
-    if missing:
-        raise InputError(f"missing columns: {', '.join(missing)}", Location.of(path))
+    raw = read_csv_table(path, required=LOG_REQUIRED, what="request log")
     errors: list[InputError] = []
     rows: list[dict[str, object]] = []
     for i, rec in enumerate(raw.to_dict("records")):

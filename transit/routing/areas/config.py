@@ -356,7 +356,7 @@ def read_area_polygon(cfg: AreaConfig) -> BaseGeometry:
     ``polygon = ""`` the convex hull of every population point, buffered by about 1 km (a
     whole-city study)."""
     if not cfg.area.polygon:
-        pts = _read_csv(cfg.path(cfg.area.population), required=("lon", "lat"))
+        pts = read_csv_table(cfg.path(cfg.area.population), required=("lon", "lat"))
         lon = _numeric(pts["lon"], cfg.path(cfg.area.population), "lon")
         lat = _numeric(pts["lat"], cfg.path(cfg.area.population), "lat")
         return shapely.MultiPoint(list(zip(lon, lat, strict=True))).convex_hull.buffer(0.01)
@@ -389,7 +389,7 @@ def read_population(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame:
     (persons; 0 when the file has no ``elderly`` column).
     """
     path = cfg.path(cfg.area.population)
-    df = _read_csv(path, required=("lon", "lat", "population"))
+    df = read_csv_table(path, required=("lon", "lat", "population"))
     if "point_id" not in df.columns:
         df["point_id"] = [f"P{i + 1}" for i in range(len(df))]
     if "elderly" not in df.columns:
@@ -413,7 +413,7 @@ def read_destinations(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame:
     Returns columns ``place_id``, ``name_ja``, ``kind`` (str), ``lon``, ``lat``.
     """
     path = cfg.path(cfg.area.destinations)
-    df = _read_csv(path, required=("place_id", "kind", "lon", "lat"))
+    df = read_csv_table(path, required=("place_id", "kind", "lon", "lat"))
     if "name_ja" not in df.columns:
         df["name_ja"] = df["place_id"]
     for col in ("lon", "lat"):
@@ -439,7 +439,7 @@ def read_hub_stops(cfg: AreaConfig) -> pd.DataFrame:
         raise ConfigError("hub_stops needs gtfs (where the stops are)", Location(field="area.gtfs"))
     src = cfg.path(cfg.area.gtfs)
     if (src / "stops.csv").is_file():
-        stops = _read_csv(src / "stops.csv", required=("stop_id", "stop_lat", "stop_lon"))
+        stops = read_csv_table(src / "stops.csv", required=("stop_id", "stop_lat", "stop_lon"))
     else:
         stops = read_feed(src).stops
     stops = stops.set_index("stop_id")
@@ -484,9 +484,12 @@ def depot_location(
     return float(pt.x), float(pt.y)
 
 
-def _read_csv(path: Path, *, required: tuple[str, ...]) -> pd.DataFrame:
+def read_csv_table(path: Path, *, required: tuple[str, ...], what: str = "file") -> pd.DataFrame:
+    """A UTF-8 CSV as text cells (BOM tolerated); raises ``DataNotFoundError`` ("``what`` not
+    found") when absent and a located :class:`InputError` when unreadable or a ``required``
+    column is missing."""
     if not path.is_file():
-        raise DataNotFoundError(f"file not found: {path}")
+        raise DataNotFoundError(f"{what} not found: {path}")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError) as exc:
