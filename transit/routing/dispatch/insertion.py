@@ -1,19 +1,23 @@
 """Cheapest feasible insertion of a request into a set of routes (the one insertion kernel).
 
 Used by the large-neighbourhood search (re-inserting removed requests) and by the day simulator
-(a booking inserted at once into the vehicles' plans). Three steps:
+(a booking inserted at once into the vehicles' plans). An insertion puts the pickup in gap ``i``
+and the delivery in gap ``j >= i`` of a route (gap ``g`` = the leg after stop ``g``). Three steps:
 
-1. :class:`GapTable` lays every route's *gaps* (the legs between consecutive stops, the
-   insertion points) side by side as NumPy arrays: the leg's end nodes and cost, when the vehicle
-   is ready to leave the first stop, the latest start at the second, the load on the leg.
-2. :func:`candidates` screens every (pickup gap, delivery gap) pair of the same route at once
-   with necessary conditions — the windows of the two new tasks and of their successors,
-   capacity over the span — and prices it (added cost, optionally plus a weighted wait of the
-   new rider). :func:`forward_screen` is a stricter test of one route: it pushes the insertion's
-   delay through the following stops (waits absorb it, windows must hold) and checks the new
-   rider's ride time.
-3. :func:`confirm` tries the candidates in the caller's order with the exact
-   :func:`~transit.routing.dispatch.kernel.schedule` and keeps the best feasible one.
+1. *Screen and price* every (pickup gap, delivery gap) pair, two ways over the same gaps:
+   :class:`GapTable` lays all routes' gaps side by side as NumPy arrays (leg ends and cost, when
+   the vehicle is ready to leave, the latest start after, the load) and :func:`candidates` keeps,
+   for all routes at once, the pairs that pass necessary conditions — the windows of the two new
+   tasks and of their successors, capacity over the span — priced by their added cost
+   (:func:`prices`); this is the local search's screen (it never drops a feasible insertion on
+   metric travel times). :class:`RouteSlack` and :func:`forward_candidates` are the simulator's:
+   per route, the insertion's delay is pushed through the following stops (waits absorb it,
+   windows must hold, by forward time slack), the new rider's windows and ride time are checked,
+   and the scan stops early; each pair gets its added travel plus a weighted wait of the rider.
+2. The caller orders the candidates (cheapest first, perturbed or not).
+3. :func:`confirm` tries them in that order with the exact
+   :func:`~transit.routing.dispatch.kernel.schedule`, keeps the best feasible one of the first
+   few (``keep``) and returns it.
 """
 
 from __future__ import annotations
@@ -99,8 +103,6 @@ def candidates(
     tt: FloatArray,
     cost: FloatArray,
     r: int,
-    *,
-    wait_weight: float = 0.0,
 ) -> tuple[FloatArray, IntArray, IntArray]:
     """Every insertion of request ``r`` that passes the necessary conditions, priced.
 
@@ -108,9 +110,8 @@ def candidates(
     -------
     (values, pickup gaps, delivery gaps)
         Table gap indices (same route, delivery gap ``>=`` pickup gap) and the added cost of each
-        insertion (cost matrix, plus the fixed cost of a vehicle not used yet) plus
-        ``wait_weight ×`` the new rider's wait (earliest pickup start minus the window opening).
-        Pairs with separate gaps come first, then adjacent ones, in table order.
+        insertion (cost matrix, plus the fixed cost of a vehicle not used yet). Pairs with
+        separate gaps come first, then adjacent ones, in table order.
     """
     a, b = 2 * r, 2 * r + 1
     pa, pb = tasks.pos[a], tasks.pos[b]
@@ -140,8 +141,6 @@ def candidates(
     gis = np.concatenate((ia[flat // max(1, len(jb))], adj_ok))
     gjs = np.concatenate((jb[flat % max(1, len(jb))], adj_ok))
     vals = np.concatenate((sub.ravel()[flat], adj[adj_ok]))
-    if wait_weight:
-        vals = vals + wait_weight * (sa[gis] - lo_a)
     return vals, gis, gjs
 
 

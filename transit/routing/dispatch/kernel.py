@@ -59,11 +59,6 @@ class Tasks:
     load: tuple[int, ...]
     lim: tuple[float, ...]
 
-    @property
-    def n_requests(self) -> int:
-        """Number of requests (half the number of tasks)."""
-        return len(self.lim)
-
     def rounded(self, scale: float) -> Tasks:
         """The tasks in the solver's rounding (:mod:`~transit.routing.dispatch.units`): service
         times and window openings up, window ends and ride limits down."""
@@ -331,24 +326,6 @@ def latest(
         t = seq[k - 1]
         ls[k] = min(tasks.hi[t], ls[k + 1] - tasks.svc[t] - tt[pos[k]][pos[k + 1]])
     return ls[1:]
-
-
-def arrivals(
-    tasks: Tasks,
-    tt: Sequence[Sequence[float]],
-    frame: RouteFrame,
-    seq: Sequence[int],
-    starts: Sequence[float],
-) -> list[float]:
-    """Arrival at each task of a schedule (``starts`` from :func:`schedule`): the previous
-    service end plus the leg, the first from the departure."""
-    out: list[float] = []
-    prev_pos, prev_end = frame.start, starts[0]
-    for k, t in enumerate(seq, start=1):
-        p = tasks.pos[t]
-        out.append(prev_end + tt[prev_pos][p])
-        prev_pos, prev_end = p, starts[k] + tasks.svc[t]
-    return out
 
 
 def route_cost(

@@ -23,7 +23,6 @@ from transit.core.errors import WorkError
 from transit.routing.dispatch.kernel import (
     RouteFrame,
     Tasks,
-    arrivals,
     route_cost,
     schedule,
     tasks_of,
@@ -206,10 +205,6 @@ class Day:
         """Earliest feasible schedule of ``plan`` for the car from ``t0`` (departure, service
         starts, arrival at the depot), or ``None``."""
         return schedule(self.tasks, self.tt_rows, self.frame(car, t0), plan)
-
-    def arrivals(self, car: Car, plan: list[int], starts: list[float]) -> list[float]:
-        """Arrival at each stop of a schedule of ``plan``."""
-        return arrivals(self.tasks, self.tt_rows, self.frame(car, starts[0]), plan, starts)
 
     def plan_cost(self, car: Car, plan: list[int]) -> float:
         """Travel time of the plan from the car's position back to the depot (seconds)."""
