@@ -69,7 +69,8 @@ KEYS = (
 def main() -> int:
     from transit.core.paths import sample_dir
     from transit.routing.areas.config import load_area
-    from transit.routing.sim.simulator import prepare_area, simulate
+    from transit.routing.areas.scenario import prepare_area
+    from transit.routing.sim.simulator import simulate
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("bench-output"))

@@ -122,6 +122,30 @@ def test_haversine_scalar_and_array() -> None:
     assert got.tolist() == pytest.approx([one_degree, one_degree], rel=1e-12)
 
 
+def test_nearest_points_index_and_metres() -> None:
+    """Each point gets the index of its nearest target and the distance in metres (an
+    equirectangular projection around the targets' mean latitude, close to the great circle)."""
+    import math
+
+    import numpy as np
+
+    from transit.core.geo import EARTH_RADIUS_M, haversine_m, nearest_points
+
+    to_lon, to_lat = [131.80, 131.81, 131.81], [32.70, 32.70, 32.71]
+    idx, dist = nearest_points([131.8001, 131.8099, 131.81], [32.7, 32.7, 32.7101], to_lon, to_lat)
+    assert idx.tolist() == [0, 1, 2]
+    lat0 = math.radians(float(np.mean(to_lat)))
+    assert dist[0] == pytest.approx(math.radians(0.0001) * EARTH_RADIUS_M * math.cos(lat0))
+    assert dist[2] == pytest.approx(math.radians(0.0001) * EARTH_RADIUS_M)
+    assert dist[0] == pytest.approx(haversine_m(32.7, 131.8001, 32.7, 131.80), rel=1e-3)
+    empty = nearest_points([], [], to_lon, to_lat)
+    assert (empty[0].tolist(), empty[1].tolist()) == ([], [])
+    with pytest.raises(ValueError, match="no points to snap to"):
+        nearest_points([131.8], [32.7], [], [])
+    with pytest.raises(ValueError, match="same length"):
+        nearest_points([131.8, 131.9], [32.7], to_lon, to_lat)
+
+
 def test_atomic_write_keeps_old_file_on_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

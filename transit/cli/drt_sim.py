@@ -48,7 +48,9 @@ def simulate_cmd(
     from transit.maps import mapkit  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.maps.areas import map_area_result  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.areas.config import load_area  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.sim.simulator import prepare_area, simulate, write_result  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.scenario import prepare_area  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.sim.results import write_result  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.sim.simulator import simulate  # noqa: PLC0415  (keeps `transit --help` fast)
 
     cfg = load_area(area_toml)
     scenario = prepare_area(cfg, seed=seed, vehicles=vehicles)
@@ -120,13 +122,13 @@ def areas_cmd(
 
     Writes ranking.csv, ranking.xlsx (Japanese headers), runs.csv and maps/<area>.html.
     """
-    from transit.core.config import from_mapping, read_toml  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.areas.config import AreasConfig, load_areas  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.areas.sweep import parse_fleet, sweep, write_ranking  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.config import load_areas  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.ranking import write_ranking  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.sweep import parse_fleet, sweep  # noqa: PLC0415  (keeps `transit --help` fast)
 
     fleets = parse_fleet(fleet)
-    areas = load_areas(areas_toml)
-    meta = from_mapping(AreasConfig, read_toml(areas_toml), source=areas_toml.name)
+    study = load_areas(areas_toml)
+    areas = study.areas
     total = len(areas) * len(fleets) * seeds
     with progress() as prog:
         task = prog.add_task(
@@ -140,7 +142,7 @@ def areas_cmd(
             seeds=list(range(1, seeds + 1)),
             workers=workers,
             dask_address=dask_address,
-            reference=meta.reference,
+            reference=study.settings.reference,
             progress=lambda done, _n: prog.update(task, completed=done),
         )
     paths = write_ranking(result, out_dir)

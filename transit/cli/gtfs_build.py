@@ -12,12 +12,13 @@ import click
 from transit.cli.common import console_err, print_table, progress, say, write_json
 from transit.core.errors import InputError, Location
 from transit.core.notices import Notice, Severity, count_by_code, has_errors
-from transit.gtfs.builder.shapes import read_network
+from transit.gtfs.builder.shapes import RoadNetwork
 from transit.gtfs.builder.tables import build_tables, write_tables
 from transit.gtfs.source.check import check_source
 from transit.gtfs.source.model import Source
 from transit.gtfs.source.read import read_source
 from transit.gtfs.source.template import write_template
+from transit.routing.roads.network import read_graphml
 
 
 def _read_and_check(
@@ -135,7 +136,7 @@ def build_command(
             f"{errors} error(s) in the source folder; no feed written (fix them, or use --force)",
             Location.of(source_dir),
         )
-    road = read_network(network) if network is not None else None
+    road = RoadNetwork(read_graphml(network)) if network is not None else None
     tables = build_tables(source, network=road)
     write_tables(tables, out)
     trips = tables["trips"]

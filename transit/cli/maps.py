@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree
 
 import click
-import networkx as nx
 
 from transit.cli.common import progress, say
-from transit.core.errors import InputError, Location, TransitError, WorkError
+from transit.core.errors import TransitError, WorkError
 from transit.gtfs.feedio import read_feed
 from transit.maps import mapkit
 from transit.maps.feed import feed_bounds, map_feed
@@ -31,12 +29,9 @@ def _save(fmap: folium.Map, out: Path, *, inline: bool) -> None:
 
 
 def _road_lines(path: Path) -> list[list[tuple[float, float]]]:
-    try:
-        return mapkit.graph_lines(nx.read_graphml(path))
-    except (nx.NetworkXError, ElementTree.ParseError, KeyError, ValueError) as exc:
-        raise InputError(
-            f"not a road network GraphML with node x/y ({exc})", Location.of(path)
-        ) from exc
+    from transit.routing.roads.network import read_graphml  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    return mapkit.graph_lines(read_graphml(path))
 
 
 @click.group(name="maps")

@@ -11,11 +11,11 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from transit.core.config import from_mapping, read_toml
 from transit.core.paths import sample_dir
 from transit.maps.areas import write_area_maps
-from transit.routing.areas.config import AreasConfig, load_areas
-from transit.routing.areas.sweep import sweep, write_ranking
+from transit.routing.areas.config import load_areas
+from transit.routing.areas.ranking import write_ranking
+from transit.routing.areas.sweep import sweep
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +38,16 @@ def run(
     ``out_dir/maps/<area>.html`` (``transit demo`` passes ``demo-output/drt``). Returns the paths
     written (about a minute on 2 cores).
     """
-    areas_toml = sample_dir() / "drt" / "AREAS.toml"
-    meta = from_mapping(AreasConfig, read_toml(areas_toml), source=areas_toml.name)
+    study = load_areas(sample_dir() / "drt" / "AREAS.toml")
     areas = [
         a.with_changes(
             dispatch={"time_limit_s": time_limit_s, "reopt_interval_min": reopt_interval_min}
         )
-        for a in load_areas(areas_toml)
+        for a in study.areas
     ]
-    result = sweep(areas, fleets=fleets, seeds=[seed], workers=workers, reference=meta.reference)
+    result = sweep(
+        areas, fleets=fleets, seeds=[seed], workers=workers, reference=study.settings.reference
+    )
     paths = write_ranking(result, out_dir)
     paths += write_area_maps(areas, result, out_dir / "maps")
     log.info("drt demo: %d areas ranked, %d files", len(areas), len(paths))

@@ -17,14 +17,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import networkx as nx
 import openpyxl
 
 from transit.core.errors import WorkError
 from transit.core.fileio import atomic_write_json, atomic_write_text
 from transit.core.notices import has_errors
 from transit.core.paths import sample_dir
-from transit.gtfs.builder.shapes import read_network
+from transit.gtfs.builder.shapes import RoadNetwork
 from transit.gtfs.builder.tables import build_tables, write_tables
 from transit.gtfs.diff import diff_feeds
 from transit.gtfs.feedio import read_feed
@@ -40,6 +39,7 @@ from transit.gtfs.stats import (
 from transit.gtfs.validate import validate_feed
 from transit.maps import mapkit
 from transit.maps.feed import map_feed
+from transit.routing.roads.network import read_graphml
 
 #: The revision the demo makes: this trip of the loop line runs 5 minutes later.
 REVISED_WORKBOOK = "04_loop.xlsx"
@@ -54,7 +54,7 @@ def build_source(source_dir: Path, feed_path: Path, *, network: Path | None = No
     if has_errors(notices):
         first = next(n for n in notices if str(n.severity) == "ERROR")
         raise WorkError(f"the sample source folder has errors, e.g. {first}")
-    road = read_network(network) if network is not None else None
+    road = RoadNetwork(read_graphml(network)) if network is not None else None
     write_tables(build_tables(source, network=road), feed_path)
     return feed_path
 
@@ -122,7 +122,7 @@ def run(out_dir: Path) -> list[Path]:
     maps_dir.mkdir(parents=True, exist_ok=True)
     feed = read_feed(feed_v1)
     saved = mapkit.save_map(
-        map_feed(feed, roads=mapkit.graph_lines(nx.read_graphml(network))),
+        map_feed(feed, roads=mapkit.graph_lines(read_graphml(network))),
         maps_dir / "feed.html",
     )
     files = [feed_v1, stats, feed_v2, gtfs_dir / "diff.txt", gtfs_dir / "diff.json"]

@@ -15,8 +15,9 @@ from transit.maps.areas import map_area_result
 from transit.maps.feed import map_feed
 from transit.maps.outline import default_boundary
 from transit.routing.areas.config import load_area
+from transit.routing.areas.scenario import prepare_area
 from transit.routing.roads.network import sample_network
-from transit.routing.sim.simulator import prepare_area, simulate
+from transit.routing.sim.simulator import simulate
 
 if TYPE_CHECKING:
     import folium

@@ -21,19 +21,16 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from transit.core.errors import TransitError
+from transit.core.gtfstime import format_hhmm
 from transit.gtfs.feedio import read_feed
 from transit.maps import mapkit, markup
-from transit.routing.areas.config import (
-    AreaConfig,
-    format_hhmm,
-    iter_rows,
-    read_area_polygon,
-    read_destinations,
-)
+from transit.routing.areas.config import AreaConfig, read_area_polygon, read_destinations
+from transit.routing.areas.scenario import area_network
 from transit.routing.areas.sweep import SweepResult
 from transit.routing.roads.matrix import graph_to_csr, shortest_path_nodes
-from transit.routing.roads.network import add_travel_times, load_network
-from transit.routing.sim.simulator import SimResult
+from transit.routing.roads.network import add_travel_times
+from transit.routing.sim.results import SimResult
+from transit.routing.sim.scenario import iter_rows
 
 #: Calendar day used to timestamp the animation (any weekday; only clock times are shown).
 ANIMATION_DAY = dt.date(2026, 4, 1)
@@ -338,12 +335,7 @@ def map_area_result(
     places = read_destinations(cfg, polygon)
     stops = _area_stops(cfg, polygon)
     if graph is None:
-        src = cfg.area.network.strip()
-        graph = load_network(
-            None
-            if src in ("", "sample")
-            else (src if src.startswith("place:") else str(cfg.path(src)))
-        )
+        graph = area_network(cfg)
     if not _has_tt(graph):
         graph = add_travel_times(graph, factor=cfg.service.speed_factor)
     k = result.kpis

@@ -9,9 +9,15 @@ import pytest
 
 from tests.gtfs.factory import make_source
 from transit.core.errors import InputError
-from transit.gtfs.builder.shapes import build_shapes, pattern_path, read_network
+from transit.gtfs.builder.shapes import RoadNetwork, build_shapes, pattern_path
 from transit.gtfs.builder.tables import build_tables
 from transit.gtfs.source.read import read_source
+from transit.routing.roads.network import read_graphml
+
+
+def read_network(path: Path) -> RoadNetwork:
+    """A GraphML network as the build reads it (through the routing road reader)."""
+    return RoadNetwork(read_graphml(path))
 
 
 def _write_l_network(path: Path) -> None:

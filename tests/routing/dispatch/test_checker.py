@@ -213,3 +213,29 @@ def test_rejects_a_broken_optimal_route(external: Path) -> None:
     )
     first[i], first[j] = first[j], first[i]
     assert kinds(problem, routes) == ["delivery_before_pickup"]
+
+
+def test_violation_kinds_are_a_documented_catalogue() -> None:
+    """Every kind the checker reports is in VIOLATIONS (an unknown one cannot be made) and the
+    catalogue is documented, with its severities, in its own section of docs/notices.md."""
+    import re
+
+    import transit.routing.dispatch.checker as checker_module
+    from transit.core.notices import Severity
+    from transit.core.paths import REPO_DIR
+    from transit.routing.dispatch.checker import VIOLATIONS, Violation
+
+    source = Path(checker_module.__file__).read_text("utf-8")
+    used = set(re.findall(r'Violation\(\s*"([a-z_]+)"', source))
+    assert used == set(VIOLATIONS)
+    assert {VIOLATIONS.severity_of(k) for k in VIOLATIONS} == {Severity.ERROR}
+    with pytest.raises(KeyError):
+        Violation("no_such_rule", "x")
+    v = Violation("capacity", "vehicle v: load 5 > capacity 4", "v", "r1")
+    assert str(v.notice()) == "ERROR capacity: vehicle v: load 5 > capacity 4"
+    doc = (REPO_DIR / "docs" / "notices.md").read_text("utf-8")
+    section = doc.split(f"## {VIOLATIONS.title}\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z_]+)` \| (ERROR|WARNING|INFO) \| (.+) \|$", section, re.M)
+    assert [(c, s, m) for c, s, m in rows] == [
+        (c, str(VIOLATIONS.severity_of(c)), VIOLATIONS.meaning(c)) for c in VIOLATIONS
+    ]

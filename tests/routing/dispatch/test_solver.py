@@ -24,8 +24,8 @@ from transit.routing.dispatch.problem import (
     Request,
     Vehicle,
     Visit,
-    solve,
 )
+from transit.routing.dispatch.solver import solve
 
 LINE = np.abs(np.subtract.outer(np.arange(5.0), np.arange(5.0)))
 

@@ -12,8 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transit.routing.areas.bookings import COLUMNS
-from transit.routing.areas.config import Dispatch, Service, load_area
-from transit.routing.sim.simulator import KPI_NAMES, Scenario, simulate, simulate_area, write_result
+from transit.routing.areas.config import load_area
+from transit.routing.areas.scenario import simulate_area
+from transit.routing.sim.results import KPI_NAMES, write_result
+from transit.routing.sim.scenario import Dispatch, Scenario, Service, next_departures
+from transit.routing.sim.simulator import simulate
 
 H = 3600.0
 #: node i sits at longitude 131.80 + 0.01 i; neighbours are 60 s / 1 km apart
@@ -194,32 +197,8 @@ def test_sample_kitaura_day(sample: Path, tmp_path: Path) -> None:
     assert len(pd.read_csv(paths[1])) == kpis["requests"]
 
 
-def test_hub_departures_from_a_gtfs_folder(tmp_path: Path) -> None:
-    """Weekday departures from stops within 300 m of a hub; a trip's last stop is no departure."""
-    from transit.routing.areas.hubs import hub_departures, next_departures
-
-    files = {
-        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\nH1,Hub,32.7000,131.8000\nH2,Hub 2,32.7010,131.8000\nF,Far,32.7200,131.8000\n",
-        "trips.txt": "route_id,service_id,trip_id\nr,wk,t1\nr,wk,t2\nr,we,t3\n",
-        "stop_times.txt": (
-            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-            "t1,08:00:00,08:01:00,H1,1\nt1,08:20:00,08:20:00,F,2\n"
-            "t2,25:00:00,25:00:00,F,1\nt2,25:10:00,,H2,2\n"  # hub is t2's last stop
-            "t3,09:00:00,09:00:00,H2,1\nt3,09:20:00,09:20:00,F,2\n"
-        ),
-        "calendar.txt": (
-            "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
-            "wk,1,1,1,1,1,0,0,20260401,20270331\nwe,0,0,0,0,0,1,1,20260401,20270331\n"
-        ),
-    }
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, "utf-8")
-    hubs = pd.DataFrame({"place_id": ["HUB", "NONE"], "lon": [131.8, 131.9], "lat": [32.7, 32.7]})
-    deps = hub_departures(tmp_path, hubs)
-    assert deps == {"HUB": (8 * H + 60,), "NONE": ()}
-    # only buses that go on to stop F count / none reach stop H1 after the hub
-    assert hub_departures(tmp_path, hubs, toward=["F"])["HUB"] == (8 * H + 60,)
-    assert hub_departures(tmp_path, hubs, toward=["H1"])["HUB"] == ()
+def test_next_departures() -> None:
+    """The aimed departure (at or after the time) and the one after it."""
     assert next_departures([10.0, 20.0, 30.0], 20.0) == (20.0, 30.0)
     assert next_departures([10.0, 20.0, 30.0], 30.5) == (None, None)
 
@@ -242,22 +221,24 @@ def test_map_of_a_day_has_requests_tracks_and_synthetic_label() -> None:
 
 def test_schedule_delays_a_pickup_to_keep_a_ride_within_its_limit() -> None:
     """The least schedule picks rider A up later so that waiting for B keeps A's ride legal."""
-    from transit.routing.dispatch.problem import DELIVERY, PICKUP
-    from transit.routing.sim.simulator import _Sim
+    import dataclasses
+
+    from transit.routing.dispatch.kernel import schedule
+    from transit.routing.sim.state import Day
 
     reqs = [_req("A", 1, 3, "08:00"), _req("B", 2, 4, "08:20")]
-    sim = _Sim(_scenario(reqs), seed=1)
-    veh = sim.vehs[0]
-    plan = [(0, PICKUP), (1, PICKUP), (0, DELIVERY), (1, DELIVERY)]
-    sched = sim.schedule(veh, plan, 8 * H)
+    day = Day(_scenario(reqs))
+    car = day.cars[0]
+    plan = [0, 2, 1, 3]  # A picked up, B picked up, A dropped off, B dropped off
+    sched = day.schedule(car, plan, 8 * H)
     assert sched is not None
-    starts = [st for _arr, st in sched]
+    starts = sched[1:-1]
     # B boards 08:20 (window opens), ends 08:21, A alights 08:22; A's max ride 1.5 × 2 + 10 = 13 min
     # so A boards at 08:22 − 13 min − 1 min = 08:08 at the earliest (not 08:01)
     assert starts == [8 * H + 480, 8 * H + 1200, 8 * H + 1320, 8 * H + 1410]
     # with a pickup window that closes before 08:08 the plan is infeasible
-    sim.reqs[0].l_p = 8 * H + 420
-    assert sim.schedule(veh, plan, 8 * H) is None
+    tasks = dataclasses.replace(day.tasks, hi=(8 * H + 420, *day.tasks.hi[1:]))
+    assert schedule(tasks, day.tt_rows, day.frame(car, 8 * H), plan) is None
 
 
 @settings(max_examples=25, deadline=None)

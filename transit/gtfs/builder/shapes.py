@@ -1,9 +1,10 @@
 """Shapes: the path of each stop pattern, along a road network when one is given.
 
-With a road network (a GraphML file as OSMnx writes it: nodes with ``x``/``y`` in degrees,
-edges with ``length`` in metres) each pair of consecutive stops is joined by the shortest path
-between their nearest nodes (networkx); without one, or where no path exists, by a straight
-segment.
+With a road network (a graph whose nodes carry ``x``/``y`` in degrees and edges ``length`` in
+metres — callers read GraphML through :func:`transit.routing.roads.network.read_graphml`) each
+pair of consecutive stops is joined by the shortest path between their nearest nodes
+(:func:`transit.core.geo.nearest_points`, networkx); without one, or where no path exists, by a
+straight segment.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from transit.core.errors import InputError, Location
+from transit.core.geo import nearest_points
 
 log = logging.getLogger(__name__)
 
@@ -34,20 +33,20 @@ class RoadNetwork:
         self.graph = graph
         nodes = sorted(graph.nodes, key=str)
         self._nodes = nodes
-        self._xy = np.array(
-            [[float(graph.nodes[n]["y"]), float(graph.nodes[n]["x"])] for n in nodes], dtype=float
-        )
+        self._lat = np.array([float(graph.nodes[n]["y"]) for n in nodes], dtype=float)
+        self._lon = np.array([float(graph.nodes[n]["x"]) for n in nodes], dtype=float)
 
-    def nearest(self, point: Point) -> Any:
-        """The node nearest to ``point`` (equirectangular distance; ties by node order)."""
-        lat, lon = point
-        dy = self._xy[:, 0] - lat
-        dx = (self._xy[:, 1] - lon) * np.cos(np.radians(lat))
-        return self._nodes[int(np.argmin(dx * dx + dy * dy))]
+    def nearest(self, points: Sequence[Point]) -> list[Any]:
+        """The node nearest to each point (:func:`transit.core.geo.nearest_points`)."""
+        lat = [p[0] for p in points]
+        lon = [p[1] for p in points]
+        idx, _dist = nearest_points(lon, lat, self._lon, self._lat)
+        return [self._nodes[i] for i in idx]
 
-    def path(self, a: Point, b: Point) -> list[Point] | None:
-        """Points of the shortest path from ``a`` to ``b`` (ends included), ``None`` if none."""
-        na, nb = self.nearest(a), self.nearest(b)
+    def path(self, a: Point, b: Point, ends: tuple[Any, Any] | None = None) -> list[Point] | None:
+        """Points of the shortest path from ``a`` to ``b`` (ends included), ``None`` if none;
+        ``ends`` are their nearest nodes when already known."""
+        na, nb = ends if ends is not None else self.nearest([a, b])
         try:
             nodes = nx.shortest_path(self.graph, na, nb, weight="length")
         except (nx.NetworkXNoPath, nx.NodeNotFound):
@@ -56,28 +55,14 @@ class RoadNetwork:
         return [a, *pts, b]
 
 
-def read_network(path: Path) -> RoadNetwork:
-    """Read a GraphML road network; raises :class:`InputError` when it cannot be read."""
-    try:
-        graph = nx.read_graphml(path)
-    except (OSError, nx.NetworkXError, ValueError, KeyError, ElementTree.ParseError) as exc:
-        raise InputError(f"not a readable GraphML road network ({exc})", Location.of(path)) from exc
-    for _, data in graph.nodes(data=True):
-        if "x" not in data or "y" not in data:
-            raise InputError("GraphML nodes need x (lon) and y (lat) attributes", Location.of(path))
-        break
-    for _, _, data in graph.edges(data=True):
-        data["length"] = float(data.get("length", 1.0))
-    return RoadNetwork(graph)
-
-
 def pattern_path(stops: Sequence[Point], *, network: RoadNetwork | None = None) -> list[Point]:
     """The points of one pattern's shape: stop to stop along the network, straight otherwise."""
     if network is None or len(stops) < 2:
         return list(stops)
+    snapped = network.nearest(stops)
     out: list[Point] = [stops[0]]
-    for a, b in pairwise(stops):
-        seg = network.path(a, b)
+    for (a, b), ends in zip(pairwise(stops), pairwise(snapped), strict=True):
+        seg = network.path(a, b, ends)
         if seg is None:
             out.append(b)
             continue

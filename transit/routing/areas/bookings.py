@@ -29,14 +29,17 @@ column             meaning
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from transit.core.errors import DataNotFoundError, InputError, InputErrors, Location
-from transit.routing.areas.config import Demand
+from transit.core.errors import InputError, InputErrors, Location
+from transit.core.fileio import atomic_write_text
+from transit.core.gtfstime import format_clock, parse_clock
+from transit.routing.areas.config import Demand, read_csv_table
 
 COLUMNS = (
     "request_id",
@@ -125,6 +128,26 @@ def generate_requests(
         if target > 0
         else int(rng.poisson(demand.trips_per_1000_residents / 1000.0 * weights.sum()))
     )
+    rows = _trips(rng, population, destinations, demand, weights, n_out, target, (start, latest))
+    if target > 0:
+        rows = rows[:target]
+    _book(rng, rows, demand, start)
+    return _finish(rows)
+
+
+def _trips(
+    rng: np.random.Generator,
+    population: pd.DataFrame,
+    destinations: pd.DataFrame,
+    demand: Demand,
+    weights: np.ndarray,
+    n_out: int,
+    target: int,
+    window: tuple[float, float],
+) -> list[dict[str, object]]:
+    """Draw ``n_out`` outbound trips (or until ``target`` rows exist), each maybe with its
+    return; desired times between the ``window`` ends."""
+    start, latest = window
     kinds, kind_p = _kind_shares(demand.destination_shares, destinations)
     hours, hour_p = _profile(demand.outbound_profile, start, latest)
     home_p = weights / weights.sum()
@@ -140,35 +163,26 @@ def generate_requests(
         place = places.iloc[int(rng.integers(len(places)))]
         desired = float(np.clip(hour * 3600.0 + rng.uniform(0.0, 3600.0), start, latest))
         pax = 2 if rng.random() < demand.group_share else 1
+        home_xy = (float(home["lon"]), float(home["lat"]))
+        place_xy = (float(place["lon"]), float(place["lat"]))
+        place_id = str(place["place_id"])
         rows.append(
-            _row(
-                desired,
-                (float(home["lon"]), float(home["lat"])),
-                (float(place["lon"]), float(place["lat"])),
-                pax,
-                kind,
-                str(place["place_id"]),
-                "outbound",
-                kind == HUB_KIND,
-            )
+            _row(desired, home_xy, place_xy, pax, kind, place_id, "outbound", kind == HUB_KIND)
         )
         if rng.random() < demand.return_share:
             back = desired + rng.uniform(demand.dwell_min_min, demand.dwell_max_min) * 60.0
             if back <= latest:
                 rows.append(
-                    _row(
-                        float(back),
-                        (float(place["lon"]), float(place["lat"])),
-                        (float(home["lon"]), float(home["lat"])),
-                        pax,
-                        "home",
-                        str(place["place_id"]),
-                        "return",
-                        False,
-                    )
+                    _row(float(back), place_xy, home_xy, pax, "home", place_id, "return", False)
                 )
-    if target > 0:
-        rows = rows[:target]
+    return rows
+
+
+def _book(
+    rng: np.random.Generator, rows: list[dict[str, object]], demand: Demand, start: float
+) -> None:
+    """Booking of each row: advance (known the day before) or immediate (a lead before the
+    desired time, not before half an hour ahead of the shift)."""
     for row in rows:
         desired = float(row["desired_s"])  # type: ignore[arg-type]
         if rng.random() < demand.advance_share:
@@ -177,7 +191,6 @@ def generate_requests(
             lead = rng.uniform(demand.lead_min_min, demand.lead_max_min) * 60.0
             row["booking"], row["booked_s"] = "immediate", max(start - 1800.0, desired - lead)
             row["booked_s"] = min(float(row["booked_s"]), desired)  # type: ignore[arg-type]
-    return _finish(rows)
 
 
 def _row(
@@ -274,11 +287,10 @@ def _profile(
 def write_request_log(requests: pd.DataFrame, path: Path) -> None:
     """Write a request table as a CSV log (UTF-8; times ``HH:MM:SS``, negative = day before)."""
     out = requests.loc[:, list(COLUMNS)].copy()
-    out.insert(2, "booked_at", [_hms(v) for v in out.pop("booked_s")])
-    out.insert(3, "desired_at", [_hms(v) for v in out.pop("desired_s")])
+    out.insert(2, "booked_at", [format_clock(v) for v in out.pop("booked_s")])
+    out.insert(3, "desired_at", [format_clock(v) for v in out.pop("desired_s")])
     out["to_hub"] = out["to_hub"].map(lambda b: "1" if b else "0")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, lineterminator="\n")
+    atomic_write_text(path, out.to_csv(index=False, lineterminator="\n"))
 
 
 def read_request_log(path: Path) -> pd.DataFrame:
@@ -291,15 +303,7 @@ def read_request_log(path: Path) -> pd.DataFrame:
     (``outbound``), ``to_hub`` (``0``/``1``, default 0). Every bad cell is reported at once.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataNotFoundError(f"request log not found: {path}")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a UTF-8 CSV file: {exc}", Location.of(path)) from exc
-    missing = [c for c in LOG_REQUIRED if c not in raw.columns]
-    if missing:
-        raise InputError(f"missing columns: {', '.join(missing)}", Location.of(path))
+    raw = read_csv_table(path, required=LOG_REQUIRED, what="request log")
     errors: list[InputError] = []
     rows: list[dict[str, object]] = []
     for i, rec in enumerate(raw.to_dict("records")):
@@ -308,46 +312,9 @@ def read_request_log(path: Path) -> pd.DataFrame:
         def bad(col: str, msg: str, row_no: int = row_no) -> None:
             errors.append(InputError(msg, Location.of(path, row=row_no, column=col)))
 
-        values: dict[str, object] = {"request_id": rec["request_id"].strip()}
-        if not values["request_id"]:
-            bad("request_id", "empty request id")
-        for col, key in (("booked_at", "booked_s"), ("desired_at", "desired_s")):
-            try:
-                values[key] = float(_parse_hms(rec[col]))
-            except ValueError:
-                bad(col, f"not a time HH:MM[:SS]: {rec[col]!r}")
-                values[key] = 0.0
-        for col in ("origin_lon", "origin_lat", "dest_lon", "dest_lat"):
-            try:
-                values[col] = float(rec[col])
-            except ValueError:
-                bad(col, f"not a number: {rec[col]!r}")
-                values[col] = 0.0
-        pax_text = rec.get("passengers", "") or "1"
-        try:
-            values["passengers"] = int(pax_text)
-            if values["passengers"] < 1:  # type: ignore[operator]
-                bad("passengers", f"must be at least 1, got {pax_text}")
-        except ValueError:
-            bad("passengers", f"not an integer: {pax_text!r}")
-            values["passengers"] = 1
-        booking = (rec.get("booking", "") or "").strip()
-        if booking not in ("", "advance", "immediate"):
-            bad("booking", f"expected advance or immediate, got {booking!r}")
-        values["booking"] = booking or ("advance" if values["booked_s"] < 0 else "immediate")  # type: ignore[operator]
-        hub = (rec.get("to_hub", "") or "0").strip().lower()
-        if hub not in ("0", "1", "true", "false"):
-            bad("to_hub", f"expected 0 or 1, got {hub!r}")
-        values["to_hub"] = hub in ("1", "true")
-        values["purpose"] = rec.get("purpose", "") or ""
-        values["place_id"] = rec.get("place_id", "") or ""
-        values["direction"] = rec.get("direction", "") or "outbound"
-        if float(values["booked_s"]) > float(values["desired_s"]):  # type: ignore[arg-type]
-            bad("booked_at", "booked after the desired pickup time")
-        rows.append(values)
-    ids = [r["request_id"] for r in rows]
+        rows.append(_log_row(rec, bad))
     seen: set[object] = set()
-    for i, rid in enumerate(ids):
+    for i, rid in enumerate(r["request_id"] for r in rows):
         if rid in seen:
             errors.append(
                 InputError(
@@ -365,21 +332,45 @@ def read_request_log(path: Path) -> pd.DataFrame:
     return df.loc[:, list(COLUMNS)].astype({"passengers": int, "to_hub": bool})
 
 
-def _hms(seconds: float) -> str:
-    s = round(float(seconds))
-    sign = "-" if s < 0 else ""
-    s = abs(s)
-    return f"{sign}{s // 3600:02d}:{(s % 3600) // 60:02d}:{s % 60:02d}"
-
-
-def _parse_hms(text: str) -> int:
-    t = text.strip()
-    sign = -1 if t.startswith("-") else 1
-    parts = t.lstrip("-").split(":")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
-        raise ValueError(text)
-    h, m = int(parts[0]), int(parts[1])
-    s = int(parts[2]) if len(parts) == 3 else 0
-    if m >= 60 or s >= 60:
-        raise ValueError(text)
-    return sign * (h * 3600 + m * 60 + s)
+def _log_row(rec: Mapping[Any, str], bad: Callable[[str, str], None]) -> dict[str, object]:
+    """One request log row as request table values; each bad cell is reported to ``bad``."""
+    values: dict[str, object] = {"request_id": rec["request_id"].strip()}
+    if not values["request_id"]:
+        bad("request_id", "empty request id")
+    times: dict[str, float] = {}
+    for col, key in (("booked_at", "booked_s"), ("desired_at", "desired_s")):
+        try:
+            times[key] = float(parse_clock(rec[col]))
+        except ValueError:
+            bad(col, f"not a time HH:MM[:SS]: {rec[col]!r}")
+            times[key] = 0.0
+    values.update(times)
+    for col in ("origin_lon", "origin_lat", "dest_lon", "dest_lat"):
+        try:
+            values[col] = float(rec[col])
+        except ValueError:
+            bad(col, f"not a number: {rec[col]!r}")
+            values[col] = 0.0
+    pax_text = rec.get("passengers", "") or "1"
+    try:
+        pax = int(pax_text)
+        if pax < 1:
+            bad("passengers", f"must be at least 1, got {pax_text}")
+    except ValueError:
+        bad("passengers", f"not an integer: {pax_text!r}")
+        pax = 1
+    values["passengers"] = pax
+    booking = (rec.get("booking", "") or "").strip()
+    if booking not in ("", "advance", "immediate"):
+        bad("booking", f"expected advance or immediate, got {booking!r}")
+    values["booking"] = booking or ("advance" if times["booked_s"] < 0 else "immediate")
+    hub = (rec.get("to_hub", "") or "0").strip().lower()
+    if hub not in ("0", "1", "true", "false"):
+        bad("to_hub", f"expected 0 or 1, got {hub!r}")
+    values["to_hub"] = hub in ("1", "true")
+    values["purpose"] = rec.get("purpose", "") or ""
+    values["place_id"] = rec.get("place_id", "") or ""
+    values["direction"] = rec.get("direction", "") or "outbound"
+    if times["booked_s"] > times["desired_s"]:
+        bad("booked_at", "booked after the desired pickup time")
+    return values

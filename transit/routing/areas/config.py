@@ -20,14 +20,17 @@ Example (``data/sample/drt/kitaura.toml``)::
 
     [fleet]
     vehicles = 2
+
+The ``[service]``, ``[costs]`` and ``[dispatch]`` sections are the simulator's parameter
+dataclasses (:mod:`transit.routing.sim.scenario`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,9 @@ from shapely.geometry.base import BaseGeometry
 
 from transit.core.config import from_mapping, read_toml
 from transit.core.errors import ConfigError, DataNotFoundError, InputError, InputErrors, Location
+from transit.core.gtfstime import parse_clock
 from transit.gtfs.feedio import read_feed
+from transit.routing.sim.scenario import Costs, Dispatch, Service, iter_rows
 
 #: Destination kinds of ``places.csv`` and their default shares of outbound trips.
 #: Calibration: Japanese rural on-demand surveys report hospital/clinic visits and shopping as the
@@ -83,7 +88,10 @@ class AreaSource:
     ``hub_stops``: stop ids of that feed where riders change to the bus; each becomes a
     destination of kind ``bus_hub``. ``hub_toward``: stop ids (e.g. the city terminal); only
     buses that reach one of them after the hub count as connections. ``hub_departures``:
-    departure times (``"HH:MM"``) used instead of the feed when given.
+    departure times (``"HH:MM"``) used instead of the feed when given. ``date``: the simulated
+    service day (``"YYYY-MM-DD"``) whose buses run at the hubs (``calendar.txt`` and
+    ``calendar_dates.txt``); ``""`` = the first Monday of the feed's period that is not a
+    national holiday.
     """
 
     id: str
@@ -98,7 +106,21 @@ class AreaSource:
     hub_toward: list[str] = field(default_factory=list)
     hub_departures: list[str] = field(default_factory=list)
     destination_buffer_m: float = 500.0
+    date: str = ""
     note: str = ""
+
+    @property
+    def service_date(self) -> dt.date | None:
+        """:attr:`date` as a date (``None`` when not given); raises :class:`ConfigError` when it
+        is not ``YYYY-MM-DD``."""
+        if not self.date.strip():
+            return None
+        try:
+            return dt.date.fromisoformat(self.date.strip())
+        except ValueError:
+            raise ConfigError(
+                f"not a date YYYY-MM-DD: {self.date!r}", Location(field="area.date")
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -120,30 +142,6 @@ class Shift:
     start: str = "08:00"
     end: str = "17:00"
     last_pickup_min: float = 45.0
-
-
-@dataclass(frozen=True)
-class Service:
-    """Service limits: maximum wait after the desired pickup time, maximum ride time
-    (``max_ride_factor × direct + max_ride_extra_min``), boarding and alighting times, the
-    transfer buffer at a bus hub, and the speed factor of a small car on the road network."""
-
-    max_wait_min: float = 30.0
-    max_ride_factor: float = 1.5
-    max_ride_extra_min: float = 10.0
-    boarding_min: float = 1.0
-    alighting_min: float = 0.5
-    transfer_buffer_min: float = 3.0
-    speed_factor: float = 1.0
-
-
-@dataclass(frozen=True)
-class Costs:
-    """Fare per passenger (yen, adult one way: Kitaura ¥300) and operating cost per vehicle-hour
-    of service (yen; a chartered small taxi with driver, an assumption)."""
-
-    fare_yen: float = 300.0
-    cost_per_vehicle_hour_yen: float = 3600.0
 
 
 @dataclass(frozen=True)
@@ -176,17 +174,6 @@ class Demand:
         default_factory=lambda: dict(DEFAULT_OUTBOUND_PROFILE)
     )
     request_log: str = ""
-
-
-@dataclass(frozen=True)
-class Dispatch:
-    """Dispatcher settings: re-optimization period and look-ahead (rolling horizon), solver time
-    per re-optimization (seconds), and whether to re-optimize at all."""
-
-    reopt_interval_min: float = 20.0
-    horizon_min: float = 60.0
-    time_limit_s: float = 1.0
-    reoptimize: bool = True
 
 
 @dataclass(frozen=True)
@@ -238,24 +225,21 @@ class AreasConfig:
     title: str = ""
 
 
-def iter_rows(df: pd.DataFrame) -> Iterator[Any]:
-    """Rows of a table as named tuples (loosely typed: pandas-stubs types each cell as a union)."""
-    return iter(df.itertuples(index=False))
+@dataclass(frozen=True)
+class AreaStudy:
+    """What :func:`load_areas` read: the ``AREAS.toml`` settings and every area it lists."""
+
+    settings: AreasConfig
+    areas: list[AreaConfig]
 
 
 def parse_hhmm(text: str) -> float:
-    """``"08:30"`` → 30600.0 seconds after midnight (hours may exceed 23)."""
+    """``"08:30"`` → 30600.0 seconds after midnight (hours may exceed 23), through
+    :func:`transit.core.gtfstime.parse_clock`; raises :class:`InputError` otherwise."""
     try:
-        h, m = text.strip().split(":")
-        return float(int(h) * 3600 + int(m) * 60)
+        return float(parse_clock(text))
     except ValueError as exc:
         raise InputError(f"not a time HH:MM: {text!r}") from exc
-
-
-def format_hhmm(seconds: float) -> str:
-    """Seconds after midnight → ``"HH:MM"`` (rounded down to the minute)."""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{(s % 3600) // 60:02d}"
 
 
 def load_area(path: Path) -> AreaConfig:
@@ -269,8 +253,8 @@ def load_area(path: Path) -> AreaConfig:
     return cfg
 
 
-def load_areas(path: Path) -> list[AreaConfig]:
-    """Read ``AREAS.toml`` and every ``AREA.toml`` it lists (in order)."""
+def load_areas(path: Path) -> AreaStudy:
+    """Read ``AREAS.toml`` and every ``AREA.toml`` it lists (in order); returns both."""
     path = Path(path)
     cfg = from_mapping(AreasConfig, read_toml(path), source=path.name)
     if not cfg.areas:
@@ -282,58 +266,86 @@ def load_areas(path: Path) -> list[AreaConfig]:
         raise ConfigError(
             f"duplicate area ids: {', '.join(dupes)}", Location.of(path, field="areas")
         )
-    return out
+    return AreaStudy(cfg, out)
 
 
 def _check_area(cfg: AreaConfig, path: Path) -> None:
-    errors: list[InputError] = []
+    problems = [
+        *_fleet_and_shift(cfg),
+        *_service_and_demand(cfg),
+        *_hub_times(cfg),
+        *_area_files(cfg),
+    ]
+    if problems:
+        raise InputErrors([ConfigError(msg, Location.of(path, field=key)) for key, msg in problems])
 
-    def bad(key: str, msg: str) -> None:
-        errors.append(ConfigError(msg, Location.of(path, field=key)))
 
+def _fleet_and_shift(cfg: AreaConfig) -> list[tuple[str, str]]:
+    """(key, message) of each bad value of ``[fleet]`` and ``[shift]``."""
+    out: list[tuple[str, str]] = []
     if cfg.fleet.vehicles < 1:
-        bad("fleet.vehicles", f"must be at least 1, got {cfg.fleet.vehicles}")
+        out.append(("fleet.vehicles", f"must be at least 1, got {cfg.fleet.vehicles}"))
     if cfg.fleet.capacity < 1:
-        bad("fleet.capacity", f"must be at least 1, got {cfg.fleet.capacity}")
+        out.append(("fleet.capacity", f"must be at least 1, got {cfg.fleet.capacity}"))
     try:
         start, end = cfg.shift_s
         if end <= start:
-            bad("shift", f"end {cfg.shift.end} is not after start {cfg.shift.start}")
+            out.append(("shift", f"end {cfg.shift.end} is not after start {cfg.shift.start}"))
     except InputError as exc:
-        bad("shift", exc.message)
-    for name in ("max_wait_min", "max_ride_factor", "speed_factor"):
-        if getattr(cfg.service, name) <= 0:
-            bad(f"service.{name}", "must be positive")
-    for name in ("return_share", "advance_share", "group_share"):
-        v = getattr(cfg.demand, name)
-        if not 0.0 <= v <= 1.0:
-            bad(f"demand.{name}", f"must be between 0 and 1, got {v}")
-    if cfg.demand.dwell_max_min < cfg.demand.dwell_min_min:
-        bad("demand.dwell_max_min", "must not be below dwell_min_min")
-    if cfg.demand.lead_max_min < cfg.demand.lead_min_min:
-        bad("demand.lead_max_min", "must not be below lead_min_min")
-    if any(v < 0 for v in cfg.demand.destination_shares.values()) or not any(
-        v > 0 for v in cfg.demand.destination_shares.values()
-    ):
-        bad("demand.destination_shares", "shares must be >= 0 with at least one positive")
-    for hour in cfg.demand.outbound_profile:
-        if not hour.isdigit() or not 0 <= int(hour) <= 30:
-            bad("demand.outbound_profile", f"keys are clock hours 0-30, got {hour!r}")
+        out.append(("shift", exc.message))
+    return out
+
+
+def _hub_times(cfg: AreaConfig) -> list[tuple[str, str]]:
+    """(key, message) of each bad bus departure time and a bad service date."""
+    out: list[tuple[str, str]] = []
     for t in cfg.area.hub_departures:
         try:
             parse_hhmm(t)
         except InputError:
-            bad("area.hub_departures", f"not a time HH:MM: {t!r}")
+            out.append(("area.hub_departures", f"not a time HH:MM: {t!r}"))
+    try:
+        _ = cfg.area.service_date
+    except ConfigError as exc:
+        out.append(("area.date", exc.message))
+    return out
+
+
+def _service_and_demand(cfg: AreaConfig) -> list[tuple[str, str]]:
+    """(key, message) of each bad value of ``[service]`` and ``[demand]``."""
+    out: list[tuple[str, str]] = []
+    for name in ("max_wait_min", "max_ride_factor", "speed_factor"):
+        if getattr(cfg.service, name) <= 0:
+            out.append((f"service.{name}", "must be positive"))
+    for name in ("return_share", "advance_share", "group_share"):
+        v = getattr(cfg.demand, name)
+        if not 0.0 <= v <= 1.0:
+            out.append((f"demand.{name}", f"must be between 0 and 1, got {v}"))
+    if cfg.demand.dwell_max_min < cfg.demand.dwell_min_min:
+        out.append(("demand.dwell_max_min", "must not be below dwell_min_min"))
+    if cfg.demand.lead_max_min < cfg.demand.lead_min_min:
+        out.append(("demand.lead_max_min", "must not be below lead_min_min"))
+    shares = cfg.demand.destination_shares.values()
+    if any(v < 0 for v in shares) or not any(v > 0 for v in shares):
+        out.append(("demand.destination_shares", "shares must be >= 0 with at least one positive"))
+    for hour in cfg.demand.outbound_profile:
+        if not hour.isdigit() or not 0 <= int(hour) <= 30:
+            out.append(("demand.outbound_profile", f"keys are clock hours 0-30, got {hour!r}"))
+    return out
+
+
+def _area_files(cfg: AreaConfig) -> list[tuple[str, str]]:
+    """(key, message) of each file the area names that does not exist."""
+    out: list[tuple[str, str]] = []
     for key in ("polygon", "population", "destinations"):
         if key == "polygon" and not cfg.area.polygon:
             continue
         p = cfg.path(getattr(cfg.area, key))
         if not p.is_file():
-            bad(f"area.{key}", f"file not found: {p}")
+            out.append((f"area.{key}", f"file not found: {p}"))
     if cfg.demand.request_log and not cfg.path(cfg.demand.request_log).is_file():
-        bad("demand.request_log", f"file not found: {cfg.path(cfg.demand.request_log)}")
-    if errors:
-        raise InputErrors(errors)
+        out.append(("demand.request_log", f"file not found: {cfg.path(cfg.demand.request_log)}"))
+    return out
 
 
 # --- reading the area's data -----------------------------------------------------------------
@@ -344,7 +356,7 @@ def read_area_polygon(cfg: AreaConfig) -> BaseGeometry:
     ``polygon = ""`` the convex hull of every population point, buffered by about 1 km (a
     whole-city study)."""
     if not cfg.area.polygon:
-        pts = _read_csv(cfg.path(cfg.area.population), required=("lon", "lat"))
+        pts = read_csv_table(cfg.path(cfg.area.population), required=("lon", "lat"))
         lon = _numeric(pts["lon"], cfg.path(cfg.area.population), "lon")
         lat = _numeric(pts["lat"], cfg.path(cfg.area.population), "lat")
         return shapely.MultiPoint(list(zip(lon, lat, strict=True))).convex_hull.buffer(0.01)
@@ -377,7 +389,7 @@ def read_population(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame:
     (persons; 0 when the file has no ``elderly`` column).
     """
     path = cfg.path(cfg.area.population)
-    df = _read_csv(path, required=("lon", "lat", "population"))
+    df = read_csv_table(path, required=("lon", "lat", "population"))
     if "point_id" not in df.columns:
         df["point_id"] = [f"P{i + 1}" for i in range(len(df))]
     if "elderly" not in df.columns:
@@ -401,7 +413,7 @@ def read_destinations(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame:
     Returns columns ``place_id``, ``name_ja``, ``kind`` (str), ``lon``, ``lat``.
     """
     path = cfg.path(cfg.area.destinations)
-    df = _read_csv(path, required=("place_id", "kind", "lon", "lat"))
+    df = read_csv_table(path, required=("place_id", "kind", "lon", "lat"))
     if "name_ja" not in df.columns:
         df["name_ja"] = df["place_id"]
     for col in ("lon", "lat"):
@@ -427,7 +439,7 @@ def read_hub_stops(cfg: AreaConfig) -> pd.DataFrame:
         raise ConfigError("hub_stops needs gtfs (where the stops are)", Location(field="area.gtfs"))
     src = cfg.path(cfg.area.gtfs)
     if (src / "stops.csv").is_file():
-        stops = _read_csv(src / "stops.csv", required=("stop_id", "stop_lat", "stop_lon"))
+        stops = read_csv_table(src / "stops.csv", required=("stop_id", "stop_lat", "stop_lon"))
     else:
         stops = read_feed(src).stops
     stops = stops.set_index("stop_id")
@@ -472,9 +484,12 @@ def depot_location(
     return float(pt.x), float(pt.y)
 
 
-def _read_csv(path: Path, *, required: tuple[str, ...]) -> pd.DataFrame:
+def read_csv_table(path: Path, *, required: tuple[str, ...], what: str = "file") -> pd.DataFrame:
+    """A UTF-8 CSV as text cells (BOM tolerated); raises ``DataNotFoundError`` ("``what`` not
+    found") when absent and a located :class:`InputError` when unreadable or a ``required``
+    column is missing."""
     if not path.is_file():
-        raise DataNotFoundError(f"file not found: {path}")
+        raise DataNotFoundError(f"{what} not found: {path}")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -24,7 +24,8 @@ from transit.routing.dispatch.instances import (
     read_cordeau,
     read_lilim,
 )
-from transit.routing.dispatch.problem import Problem, solve
+from transit.routing.dispatch.problem import Problem
+from transit.routing.dispatch.solver import solve
 
 BenchKind = Literal["cordeau", "lilim"]
 

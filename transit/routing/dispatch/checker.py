@@ -1,4 +1,5 @@
-"""Independent feasibility checker for dial-a-ride plans (no OR-Tools).
+"""Independent feasibility checker for dial-a-ride plans (no OR-Tools, no code shared with the
+schedule kernel :mod:`transit.routing.dispatch.kernel`).
 
 Each route is a simple temporal network over its service-start times: precedence along the route
 (``start[k+1] >= start[k] + service[k] + travel``), time windows, maximum ride times, maximum route
@@ -6,8 +7,9 @@ duration and the vehicle shift. A schedule exists iff the constraint graph has n
 (Bellman–Ford). Structural rules (each request served once, pickup before delivery on the same
 vehicle, on-board passengers, committed prefixes, capacity) are checked directly.
 
-:func:`check` returns a list of :class:`Violation` (empty = feasible); :func:`schedule_route`
-computes the earliest feasible schedule of one route, used to report times in a :class:`Solution`.
+:func:`check` returns a list of :class:`Violation` (empty = feasible), each of a kind of the
+:data:`VIOLATIONS` catalogue (documented in ``docs/notices.md``); :func:`schedule_route` computes
+the earliest feasible schedule of one route, used to report times in a :class:`Solution`.
 """
 
 from __future__ import annotations
@@ -16,47 +18,73 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from transit.core.notices import Notice, NoticeCatalogue, Severity
 from transit.routing.dispatch.problem import (
     DELIVERY,
     INF,
     PICKUP,
     Problem,
-    Route,
+    ScheduledVisit,
     Solution,
-    Stop,
     Vehicle,
+    VehicleRoute,
     Visit,
 )
 
 TOL = 1e-6
 """Tolerance on time comparisons (problem time unit)."""
 
-VIOLATION_KINDS = (
-    "unknown_request",
-    "unknown_vehicle",
-    "served_twice",
-    "not_served",
-    "rejected_but_served",
-    "delivery_before_pickup",
-    "different_vehicles",
-    "onboard",
-    "committed",
-    "capacity",
-    "time_window",
-    "ride_time",
-    "route_duration",
-    "cost",
+_E = Severity.ERROR
+VIOLATIONS = NoticeCatalogue(
+    "Dispatch plan violations (checker)",
+    {
+        "unknown_request": (_E, "A route visits a request that is not in the problem."),
+        "unknown_vehicle": (_E, "A route belongs to a vehicle that is not in the problem."),
+        "served_twice": (_E, "The pickup or the delivery of a request appears twice in the plan."),
+        "not_served": (
+            _E,
+            "A request is neither served nor rejected, or a mandatory request is rejected.",
+        ),
+        "rejected_but_served": (_E, "A request is listed as rejected but a route serves it."),
+        "delivery_before_pickup": (_E, "A route delivers a request before it picks it up."),
+        "different_vehicles": (
+            _E,
+            "A request is not picked up and delivered by the same vehicle (or only one of the two).",
+        ),
+        "onboard": (
+            _E,
+            "A passenger already on board is picked up again, or its vehicle does not deliver it.",
+        ),
+        "committed": (_E, "A route does not start with the stops its vehicle is committed to."),
+        "capacity": (_E, "A vehicle carries more passengers than it has seats."),
+        "time_window": (
+            _E,
+            "A service cannot start within its window, or the vehicle cannot be back by its shift end.",
+        ),
+        "ride_time": (_E, "No schedule keeps every ride within its maximum ride time."),
+        "route_duration": (_E, "No schedule keeps the route within its maximum duration."),
+        "cost": (_E, "The cost stated with a plan differs from the cost of its routes."),
+    },
 )
+"""The kinds of broken rules the checker reports: every kind is an ERROR (the plan cannot be run)."""
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: ``kind`` (one of :data:`VIOLATION_KINDS`), a message, and where."""
+    """One broken rule: ``kind`` (a code of :data:`VIOLATIONS`), a message, and where."""
 
     kind: str
     message: str
     vehicle_id: str | None = None
     request_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in VIOLATIONS:
+            raise KeyError(f"unknown violation kind {self.kind!r}")
+
+    def notice(self) -> Notice:
+        """The violation as a :class:`~transit.core.notices.Notice` of :data:`VIOLATIONS`."""
+        return VIOLATIONS.notice(self.kind, self.message)
 
 
 @dataclass(frozen=True)
@@ -145,15 +173,17 @@ def _relax_hi(nodes: list[_Node]) -> list[_Node]:
     return [_Node(nd.lo, nd.hi + TOL, nd.service, nd.pos) for nd in nodes]
 
 
-def schedule_route(problem: Problem, vehicle: Vehicle, visits: Sequence[Visit]) -> Route | None:
+def schedule_route(
+    problem: Problem, vehicle: Vehicle, visits: Sequence[Visit]
+) -> VehicleRoute | None:
     """Earliest feasible schedule of a route, or ``None`` when no schedule exists.
 
-    Returns a :class:`Route` with each stop's arrival and service start (problem time unit),
+    Returns a :class:`VehicleRoute` with each stop's arrival and service start (problem time unit),
     the departure from the start node, the arrival at the end node, its cost (cost matrix) and
     travel time. An empty route departs and arrives at ``vehicle.shift[0]`` at zero cost.
     """
     if not visits:
-        return Route(vehicle.id, (), vehicle.shift[0], vehicle.shift[0], 0.0, 0.0)
+        return VehicleRoute(vehicle.id, (), vehicle.shift[0], vehicle.shift[0], 0.0, 0.0)
     nodes = _relax_hi(_route_nodes(problem, vehicle, visits))
     edges = _edges(problem, vehicle, visits, nodes, ride=True, duration=True)
     times = _earliest(len(nodes), edges)
@@ -163,21 +193,21 @@ def schedule_route(problem: Problem, vehicle: Vehicle, visits: Sequence[Visit]) 
     tt = problem.travel_time
     times[0] = max(times[0], times[1] - nodes[0].service - float(tt[nodes[0].pos, nodes[1].pos]))
     cost = problem.cost
-    stops: list[Stop] = []
+    stops: list[ScheduledVisit] = []
     total_cost = 0.0
     total_tt = 0.0
     for k, v in enumerate(visits, start=1):
         prev, nd = nodes[k - 1], nodes[k]
         leg = float(tt[prev.pos, nd.pos])
         arrival = times[k - 1] + prev.service + leg
-        stops.append(Stop(v.request_id, v.kind, nd.pos, arrival, times[k]))
+        stops.append(ScheduledVisit(v.request_id, v.kind, nd.pos, arrival, times[k]))
         total_cost += float(cost[prev.pos, nd.pos])
         total_tt += leg
     last, end = nodes[-2], nodes[-1]
     total_cost += float(cost[last.pos, end.pos])
     total_tt += float(tt[last.pos, end.pos])
     arrival_end = times[-2] + last.service + float(tt[last.pos, end.pos])
-    return Route(vehicle.id, tuple(stops), times[0], arrival_end, total_cost, total_tt)
+    return VehicleRoute(vehicle.id, tuple(stops), times[0], arrival_end, total_cost, total_tt)
 
 
 def route_cost(problem: Problem, vehicle: Vehicle, visits: Sequence[Visit]) -> float:
@@ -261,142 +291,136 @@ def check_routes(
         else [v.id for v in problem.vehicles][: len(routes)]
     )
     out: list[Violation] = []
-    known = {r.id for r in problem.requests}
     seen: dict[tuple[str, str], str] = {}  # (request, kind) -> vehicle
-    vehicles: dict[str, Vehicle] = {}
     for vid, visits in zip(ids, routes, strict=True):
         try:
             veh = problem.vehicle(vid)
         except KeyError:
             out.append(Violation("unknown_vehicle", f"vehicle {vid} is not in the problem", vid))
             continue
-        vehicles[vid] = veh
-        ok = True
-        load = sum(problem.request(r).load for r in veh.onboard)
-        picked: set[str] = set()
-        for pos, v in enumerate(visits):
-            if v.request_id not in known:
-                out.append(
-                    Violation(
-                        "unknown_request",
-                        f"vehicle {vid}: request {v.request_id} unknown",
-                        vid,
-                        v.request_id,
-                    )
-                )
-                ok = False
-                continue
-            key = (v.request_id, v.kind)
-            if key in seen:
-                out.append(
-                    Violation(
-                        "served_twice",
-                        f"{v.kind} of {v.request_id} appears twice",
-                        vid,
-                        v.request_id,
-                    )
-                )
-                ok = False
-            seen[key] = vid
-            req = problem.request(v.request_id)
-            if v.kind == PICKUP:
-                if v.request_id in veh.onboard or problem.onboard_vehicle(v.request_id):
-                    out.append(
-                        Violation(
-                            "onboard",
-                            f"request {v.request_id} is already on board",
-                            vid,
-                            v.request_id,
-                        )
-                    )
-                    ok = False
-                picked.add(v.request_id)
-                load += req.load
-            else:
-                if v.request_id not in picked and v.request_id not in veh.onboard:
-                    kind = (
-                        "different_vehicles"
-                        if problem.onboard_vehicle(v.request_id)
-                        else "delivery_before_pickup"
-                    )
-                    if kind == "delivery_before_pickup" and any(
-                        w.request_id == v.request_id and w.kind == PICKUP for w in visits[pos + 1 :]
-                    ):
-                        out.append(
-                            Violation(
-                                kind,
-                                f"vehicle {vid}: delivery of {v.request_id} before its pickup",
-                                vid,
-                                v.request_id,
-                            )
-                        )
-                        ok = False
-                    elif kind == "different_vehicles":
-                        out.append(
-                            Violation(
-                                kind,
-                                f"vehicle {vid} delivers {v.request_id} carried by another vehicle",
-                                vid,
-                                v.request_id,
-                            )
-                        )
-                        ok = False
-                    else:
-                        out.append(
-                            Violation(
-                                "different_vehicles",
-                                f"vehicle {vid} delivers {v.request_id} without picking it up",
-                                vid,
-                                v.request_id,
-                            )
-                        )
-                        ok = False
-                load -= req.load
-            if load > veh.capacity:
-                out.append(
-                    Violation(
-                        "capacity",
-                        f"vehicle {vid}: load {load} > capacity {veh.capacity} after {v.kind} of {v.request_id}",
-                        vid,
-                        v.request_id,
-                    )
-                )
-                ok = False
-        for rid in veh.onboard:
-            if not any(w.request_id == rid and w.kind == DELIVERY for w in visits):
-                out.append(
-                    Violation(
-                        "onboard",
-                        f"vehicle {vid} does not deliver on-board request {rid}",
-                        vid,
-                        rid,
-                    )
-                )
-                ok = False
-        if tuple(visits[: len(veh.committed)]) != veh.committed:
+        found, picked = _check_visits(problem, veh, visits, seen)
+        found += _check_route_ends(veh, visits, picked)
+        out += found
+        if not found:
+            out.extend(_check_times(problem, veh, visits))
+    out += _check_requests(problem, seen, set(rejected))
+    return out
+
+
+def _check_visits(
+    problem: Problem, veh: Vehicle, visits: Sequence[Visit], seen: dict[tuple[str, str], str]
+) -> tuple[list[Violation], set[str]]:
+    """Rules of each visit in turn: known request, served once, pickup before delivery on the
+    same vehicle, capacity. Returns the violations and the requests picked up."""
+    vid = veh.id
+    out: list[Violation] = []
+    known = {r.id for r in problem.requests}
+    load = sum(problem.request(r).load for r in veh.onboard)
+    picked: set[str] = set()
+    for pos, v in enumerate(visits):
+        if v.request_id not in known:
             out.append(
                 Violation(
-                    "committed", f"vehicle {vid} does not start with its committed stops", vid
+                    "unknown_request",
+                    f"vehicle {vid}: request {v.request_id} unknown",
+                    vid,
+                    v.request_id,
                 )
             )
-            ok = False
-        for rid in picked:
-            if not any(w.request_id == rid and w.kind == DELIVERY for w in visits):
+            continue
+        key = (v.request_id, v.kind)
+        if key in seen:
+            out.append(
+                Violation(
+                    "served_twice", f"{v.kind} of {v.request_id} appears twice", vid, v.request_id
+                )
+            )
+        seen[key] = vid
+        req = problem.request(v.request_id)
+        if v.kind == PICKUP:
+            if v.request_id in veh.onboard or problem.onboard_vehicle(v.request_id):
                 out.append(
                     Violation(
-                        "different_vehicles",
-                        f"vehicle {vid} picks up {rid} but does not deliver it",
-                        vid,
-                        rid,
+                        "onboard", f"request {v.request_id} is already on board", vid, v.request_id
                     )
                 )
-                ok = False
-        if ok:
-            out.extend(_check_times(problem, veh, visits))
-    rejected_set = set(rejected)
+            picked.add(v.request_id)
+            load += req.load
+        else:
+            if v.request_id not in picked and v.request_id not in veh.onboard:
+                out.append(_unpicked_delivery(problem, vid, v.request_id, visits[pos + 1 :]))
+            load -= req.load
+        if load > veh.capacity:
+            out.append(
+                Violation(
+                    "capacity",
+                    f"vehicle {vid}: load {load} > capacity {veh.capacity} after {v.kind} of {v.request_id}",
+                    vid,
+                    v.request_id,
+                )
+            )
+    return out, picked
+
+
+def _unpicked_delivery(problem: Problem, vid: str, rid: str, later: Sequence[Visit]) -> Violation:
+    """The violation of a delivery whose pickup was not done before on this vehicle."""
+    if problem.onboard_vehicle(rid):
+        return Violation(
+            "different_vehicles",
+            f"vehicle {vid} delivers {rid} carried by another vehicle",
+            vid,
+            rid,
+        )
+    if any(w.request_id == rid and w.kind == PICKUP for w in later):
+        return Violation(
+            "delivery_before_pickup",
+            f"vehicle {vid}: delivery of {rid} before its pickup",
+            vid,
+            rid,
+        )
+    return Violation(
+        "different_vehicles", f"vehicle {vid} delivers {rid} without picking it up", vid, rid
+    )
+
+
+def _check_route_ends(veh: Vehicle, visits: Sequence[Visit], picked: set[str]) -> list[Violation]:
+    """Rules of the whole route: on-board passengers delivered, committed prefix kept, every
+    pickup delivered."""
+    vid = veh.id
+    out: list[Violation] = []
+    delivered = {w.request_id for w in visits if w.kind == DELIVERY}
+    for rid in veh.onboard:
+        if rid not in delivered:
+            out.append(
+                Violation(
+                    "onboard", f"vehicle {vid} does not deliver on-board request {rid}", vid, rid
+                )
+            )
+    if tuple(visits[: len(veh.committed)]) != veh.committed:
+        out.append(
+            Violation("committed", f"vehicle {vid} does not start with its committed stops", vid)
+        )
+    for rid in picked:
+        if rid not in delivered:
+            out.append(
+                Violation(
+                    "different_vehicles",
+                    f"vehicle {vid} picks up {rid} but does not deliver it",
+                    vid,
+                    rid,
+                )
+            )
+    return out
+
+
+def _check_requests(
+    problem: Problem, seen: dict[tuple[str, str], str], rejected: set[str]
+) -> list[Violation]:
+    """Every request is served or rejected (and only a request with a penalty may be)."""
+    out: list[Violation] = []
     for req in problem.requests:
         served = (req.id, DELIVERY) in seen
-        if req.id in rejected_set:
+        if req.id in rejected:
             if served or (req.id, PICKUP) in seen:
                 out.append(
                     Violation(
@@ -428,7 +452,7 @@ def check(problem: Problem, solution: Solution, *, cost_tol: float = 1e-6) -> li
     Returns
     -------
     list of Violation
-        Empty when the plan is feasible. Kinds: see :data:`VIOLATION_KINDS`.
+        Empty when the plan is feasible. Kinds: see :data:`VIOLATIONS`.
     """
     routes = [r.visits for r in solution.routes]
     ids = [r.vehicle_id for r in solution.routes]

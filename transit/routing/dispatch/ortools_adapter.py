@@ -4,35 +4,27 @@ Model (see ``docs/dispatch-solver.md``): one OR-Tools node per task (pickup / de
 already on board has only a delivery) and a start/end node per vehicle; pickup–delivery pairs with
 ``VehicleVar(p) == VehicleVar(d)`` and ``CumulVar(time, p) <= CumulVar(time, d)``; a capacity
 dimension whose start cumul is the on-board load; a time dimension with slack (waiting) whose
-cumuls are the service starts, with time windows as cumul ranges, the vehicle shift on the start /
-end cumuls, ``SetSpanUpperBoundForVehicle`` for the maximum route duration and the maximum ride time
-as an explicit ``solver.Add(CumulVar(d) <= CumulVar(p) + service(p) + L)``; optional requests as
-disjunctions with a penalty; committed prefixes as fixed ``NextVar`` chains; warm start through
-``ReadAssignmentFromRoutes``.
+cumuls are the service starts, with time windows (tightened by implied constraints,
+:func:`~transit.routing.dispatch.kernel.tightened_windows`) as cumul ranges, the vehicle shift on
+the start / end cumuls, ``SetSpanUpperBoundForVehicle`` for the maximum route duration and the
+maximum ride time as an explicit ``solver.Add(CumulVar(d) <= CumulVar(p) + service(p) + L)``;
+optional requests as disjunctions with a penalty; committed prefixes as fixed ``NextVar`` chains;
+warm start through ``ReadAssignmentFromRoutes``.
 
-Times and costs are scaled by ``Problem.scale`` and rounded conservatively (travel and service
-times up, window ends and ride limits down). Every plan is scheduled and re-checked on the float
-data by :mod:`transit.routing.dispatch.checker`; a plan that fails the check is never returned.
-
-Search, per worker: build the model (windows tightened by implied constraints); OR-Tools finds a
-first plan (local cheapest insertion, or the warm start) and improves it by guided local search
-for 15 % of the time; the own large-neighbourhood search of :mod:`transit.routing.dispatch.lns` (on the
-same rounded times, so its plans are valid OR-Tools warm starts) takes the next 75 %; OR-Tools
-local search polishes the best plan for the rest (cycles of LNS and polish repeat when time is
-left; small problems stop once cycles no longer improve). With ``workers > 1`` more processes run
-other seeds (first-solution strategy and annealing temperature differ) and the best checked plan
-wins.
+Times and costs are scaled by ``Problem.scale`` and rounded conservatively
+(:mod:`~transit.routing.dispatch.units`: travel and service times up, window ends and ride
+limits down). :func:`search` runs OR-Tools rounds (first solution or warm start, then
+metaheuristics) on a :class:`Model`; :func:`transit.routing.dispatch.solver.solve` alternates
+them with the own local search and re-checks every plan.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import multiprocessing as mp
 import random
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,18 +32,9 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from transit.core.errors import WorkError
-from transit.routing.dispatch import lns
-from transit.routing.dispatch.checker import check_routes, route_cost, schedule_route
-from transit.routing.dispatch.problem import (
-    DELIVERY,
-    INF,
-    PICKUP,
-    Problem,
-    Request,
-    Route,
-    Solution,
-    Visit,
-)
+from transit.routing.dispatch import units
+from transit.routing.dispatch.kernel import tightened_windows
+from transit.routing.dispatch.problem import DELIVERY, INF, PICKUP, Problem, Visit
 
 log = logging.getLogger("transit.routing.dispatch.ortools_adapter")
 
@@ -71,38 +54,72 @@ class _Task:
     load: int
 
 
-class _Model:
-    """The OR-Tools routing model of a problem, with its index maps."""
+def _tasks(problem: Problem, onboard: dict[str, int]) -> list[_Task]:
+    """One task per pickup and delivery (a passenger on board has only a delivery), with the
+    windows tightened by implied constraints; a mandatory task whose window cannot be met is an
+    error."""
+    tasks: list[_Task] = []
+    for req in problem.requests:
+        (plo, phi), (dlo, dhi) = tightened_windows(problem, req)
+        if req.id not in onboard:
+            tasks.append(_Task(req.id, PICKUP, req.pickup, plo, phi, req.pickup_service, req.load))
+        tasks.append(
+            _Task(req.id, DELIVERY, req.delivery, dlo, dhi, req.delivery_service, -req.load)
+        )
+    for t in tasks:
+        req = problem.request(t.request_id)
+        if t.lo > t.hi + 1e-9 and problem.penalty_of(req) is None:
+            raise WorkError(
+                f"request {req.id} cannot be served by any vehicle: its {t.kind} window "
+                f"cannot be met (travel times, ride limit or shifts); it is mandatory"
+            )
+    return tasks
+
+
+class Model:
+    """The OR-Tools routing model of a problem, with its index maps.
+
+    OR-Tools nodes: ``0..nv-1`` the vehicles' starts, ``nv..2nv-1`` their ends, then the tasks.
+    """
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         nv = len(problem.vehicles)
         self.nv = nv
-        onboard = {rid: vi for vi, v in enumerate(problem.vehicles) for rid in v.onboard}
-        self.onboard = onboard
-        tasks: list[_Task] = []
-        for req in problem.requests:
-            (plo, phi), (dlo, dhi) = tightened_windows(problem, req)
-            if req.id not in onboard:
-                tasks.append(
-                    _Task(req.id, PICKUP, req.pickup, plo, phi, req.pickup_service, req.load)
-                )
-            tasks.append(
-                _Task(req.id, DELIVERY, req.delivery, dlo, dhi, req.delivery_service, -req.load)
-            )
-        self.tasks = tasks
-        for t in tasks:
-            req = problem.request(t.request_id)
-            if t.lo > t.hi + 1e-9 and problem.penalty_of(req) is None:
-                raise WorkError(
-                    f"request {req.id} cannot be served by any vehicle: its {t.kind} window "
-                    f"cannot be met (travel times, ride limit or shifts); it is mandatory"
-                )
-        # OR-Tools nodes: 0..nv-1 starts, nv..2nv-1 ends, then tasks
+        self.onboard = {rid: vi for vi, v in enumerate(problem.vehicles) for rid in v.onboard}
+        self.tasks = tasks = _tasks(problem, self.onboard)
         self.n_nodes = 2 * nv + len(tasks)
         self.node_of: dict[tuple[str, str], int] = {
             (t.request_id, t.kind): 2 * nv + i for i, t in enumerate(tasks)
         }
+        self._matrices()
+        self.manager = pywrapcp.RoutingIndexManager(
+            self.n_nodes, nv, list(range(nv)), list(range(nv, 2 * nv))
+        )
+        self.routing = routing = pywrapcp.RoutingModel(self.manager)
+        routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(self.cost_matrix))
+        time_cb = routing.RegisterTransitMatrix(self.time_matrix)
+        routing.AddDimension(time_cb, self.horizon, self.horizon, False, "time")
+        self.time = routing.GetDimensionOrDie("time")
+        loads = [0] * (2 * nv) + [t.load for t in tasks]
+        routing.AddDimensionWithVehicleCapacity(
+            routing.RegisterUnaryTransitVector(loads),
+            0,
+            [v.capacity for v in problem.vehicles],
+            False,
+            "load",
+        )
+        self._vehicles(routing.GetDimensionOrDie("load"))
+        self._windows()
+        self._pairs()
+        self._committed()
+        for vi in range(nv):
+            routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(routing.Start(vi)))
+            routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(routing.End(vi)))
+
+    def _matrices(self) -> None:
+        """Time (travel + service at the origin) and cost matrices in solver units, horizon."""
+        problem, nv, tasks = self.problem, self.nv, self.tasks
         scale = problem.scale
         pos = (
             [v.start for v in problem.vehicles]
@@ -117,62 +134,58 @@ class _Model:
         horizon_f = max(finite, default=0.0) + sum(service) + max_tt * (len(tasks) + 2) + 1.0
         self.horizon = math.ceil(horizon_f * scale)
         idx = np.asarray(pos, dtype=np.int64)
-        sub_tt = np.ceil(tt[np.ix_(idx, idx)] * scale - 1e-9)
-        svc = np.ceil(np.asarray(service) * scale - 1e-9)
+        sub_tt = units.matrix_up(tt[np.ix_(idx, idx)], scale)
+        svc = units.matrix_up(np.asarray(service), scale)
         self.time_matrix = (sub_tt + svc[:, None]).astype(np.int64).tolist()
-        self.cost_matrix = np.rint(cost[np.ix_(idx, idx)] * scale).astype(np.int64).tolist()
+        self.cost_matrix = units.cost_units(cost[np.ix_(idx, idx)], scale).tolist()
         for v in range(nv):  # an empty route (start -> end) is free in OR-Tools anyway
             self.time_matrix[v][nv + v] = 0
-        self.manager = pywrapcp.RoutingIndexManager(
-            self.n_nodes, nv, list(range(nv)), list(range(nv, 2 * nv))
-        )
-        m = self.manager
-        self.routing = routing = pywrapcp.RoutingModel(m)
-        solver = routing.solver()
-        cost_cb = routing.RegisterTransitMatrix(self.cost_matrix)
-        routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
-        time_cb = routing.RegisterTransitMatrix(self.time_matrix)
-        routing.AddDimension(time_cb, self.horizon, self.horizon, False, "time")
-        self.time = time_dim = routing.GetDimensionOrDie("time")
-        loads = [0] * (2 * nv) + [t.load for t in tasks]
-        load_cb = routing.RegisterUnaryTransitVector(loads)
-        routing.AddDimensionWithVehicleCapacity(
-            load_cb, 0, [v.capacity for v in problem.vehicles], False, "load"
-        )
-        load_dim = routing.GetDimensionOrDie("load")
 
-        def lo_of(x: float) -> int:
-            return max(0, math.ceil(x * scale - 1e-9))
+    def lo_of(self, x: float) -> int:
+        """A window opening in solver units (up, not below 0)."""
+        return max(0, units.up(x, self.problem.scale))
 
-        def hi_of(x: float) -> int:
-            return self.horizon if x >= INF else min(self.horizon, math.floor(x * scale + 1e-9))
+    def hi_of(self, x: float) -> int:
+        """A window end or limit in solver units (down, at most the horizon)."""
+        return self.horizon if x >= INF else min(self.horizon, units.down(x, self.problem.scale))
 
+    def _vehicles(self, load_dim: pywrapcp.RoutingDimension) -> None:
+        """Shifts, route durations, on-board loads and fixed costs."""
+        routing, problem = self.routing, self.problem
         for vi, veh in enumerate(problem.vehicles):
             s, e = routing.Start(vi), routing.End(vi)
-            time_dim.CumulVar(s).SetRange(lo_of(veh.shift[0]), self.horizon)
-            time_dim.CumulVar(e).SetRange(0, hi_of(veh.shift[1]))
+            self.time.CumulVar(s).SetRange(self.lo_of(veh.shift[0]), self.horizon)
+            self.time.CumulVar(e).SetRange(0, self.hi_of(veh.shift[1]))
             if veh.max_duration is not None:
-                time_dim.SetSpanUpperBoundForVehicle(hi_of(veh.max_duration), vi)
-            start_load = sum(problem.request(r).load for r in veh.onboard)
-            load_dim.CumulVar(s).SetValue(start_load)
+                self.time.SetSpanUpperBoundForVehicle(self.hi_of(veh.max_duration), vi)
+            load_dim.CumulVar(s).SetValue(sum(problem.request(r).load for r in veh.onboard))
             if veh.fixed_cost:
-                routing.SetFixedCostOfVehicle(round(veh.fixed_cost * scale), vi)
-        self.impossible = {t.request_id for t in tasks if lo_of(t.lo) > hi_of(t.hi)}
-        for i, t in enumerate(tasks):
+                routing.SetFixedCostOfVehicle(round(veh.fixed_cost * problem.scale), vi)
+
+    def _windows(self) -> None:
+        """Task windows as cumul ranges; a task whose window is empty in solver units is off."""
+        m, nv = self.manager, self.nv
+        self.impossible = {t.request_id for t in self.tasks if self.lo_of(t.lo) > self.hi_of(t.hi)}
+        for i, t in enumerate(self.tasks):
             idx = m.NodeToIndex(2 * nv + i)
             if t.request_id in self.impossible:
-                routing.ActiveVar(idx).SetValue(0)  # its windows cannot be met: always rejected
+                self.routing.ActiveVar(idx).SetValue(0)  # windows cannot be met: always rejected
             else:
-                time_dim.CumulVar(idx).SetRange(lo_of(t.lo), hi_of(t.hi))
+                self.time.CumulVar(idx).SetRange(self.lo_of(t.lo), self.hi_of(t.hi))
+
+    def _pairs(self) -> None:
+        """Pickup-delivery pairs, ride limits, and disjunctions (rejection penalties)."""
+        problem, routing, m, time_dim = self.problem, self.routing, self.manager, self.time
+        solver = routing.solver()
         self.pairs: list[tuple[int, int]] = []
         committed = problem.committed_ids()
         max_arc = max((max(row) for row in self.cost_matrix), default=1)
-        self.big = min(10**13, 100 * max(1, max_arc) * (len(tasks) + 2))
+        self.big = min(10**13, 100 * max(1, max_arc) * (len(self.tasks) + 2))
         for req in problem.requests:
             d = m.NodeToIndex(self.node_of[(req.id, DELIVERY)])
             pen = problem.penalty_of(req)
-            if req.id in onboard:
-                routing.VehicleVar(d).SetValues([-1, onboard[req.id]])
+            if req.id in self.onboard:
+                routing.VehicleVar(d).SetValues([-1, self.onboard[req.id]])
                 if req.id not in committed:
                     routing.AddDisjunction([d], 2 * self.big)
                 continue
@@ -181,26 +194,28 @@ class _Model:
             solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
             solver.Add(time_dim.CumulVar(p) <= time_dim.CumulVar(d))
             if req.max_ride is not None:
-                limit = math.floor((req.pickup_service + req.max_ride) * scale + 1e-9)
+                limit = units.down(req.pickup_service + req.max_ride, problem.scale)
                 solver.Add(time_dim.CumulVar(d) <= time_dim.CumulVar(p) + limit)
             if req.id not in committed:
                 # mandatory requests get a huge penalty: insertion heuristics may then leave a
                 # request out instead of failing, and the search puts it back in
-                half = self.big if pen is None else max(1, round(pen * scale / 2))
+                half = self.big if pen is None else max(1, round(pen * problem.scale / 2))
                 routing.AddDisjunction([p], half)
                 routing.AddDisjunction([d], half)
                 solver.Add(routing.ActiveVar(p) == routing.ActiveVar(d))
             self.pairs.append((p, d))
-        for vi, veh in enumerate(problem.vehicles):
+
+    def _committed(self) -> None:
+        """Committed prefixes as fixed ``NextVar`` chains."""
+        routing, m = self.routing, self.manager
+        solver = routing.solver()
+        for vi, veh in enumerate(self.problem.vehicles):
             prev = routing.Start(vi)
             for visit in veh.committed:
                 nxt = m.NodeToIndex(self.node_of[(visit.request_id, visit.kind)])
                 solver.Add(routing.NextVar(prev) == nxt)
                 routing.VehicleVar(nxt).SetValues([-1, vi])
                 prev = nxt
-        for vi in range(nv):
-            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.Start(vi)))
-            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(vi)))
 
     def index_routes(self, routes: Sequence[Sequence[Visit]]) -> list[list[int]]:
         """Visit sequences (fleet order) → OR-Tools index lists, dropping unknown tasks."""
@@ -230,45 +245,6 @@ class _Model:
         return out
 
 
-def tightened_windows(
-    problem: Problem, req: Request
-) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Pickup and delivery windows tightened by implied constraints (direct travel, ride limit, shifts).
-
-    ``pickup.hi <= delivery.hi - service - direct``, ``delivery.lo >= pickup.lo + service + direct``,
-    ``pickup.lo >= delivery.lo - service - L`` and ``delivery.hi <= pickup.hi + service + L``; the
-    pickup cannot start before some vehicle can reach it, the delivery must leave time to reach
-    some vehicle's end. Valid for every feasible plan; they guide the insertion heuristics.
-    """
-    tt = problem.travel_time
-    direct = float(tt[req.pickup, req.delivery])
-    plo, phi = req.pickup_window
-    dlo, dhi = req.delivery_window
-    ride = req.max_ride
-    vehicle = problem.onboard_vehicle(req.id)
-    if vehicle is not None:
-        veh = problem.vehicle(vehicle)
-        dlo = max(dlo, veh.shift[0] + float(tt[veh.start, req.delivery]))
-        if req.picked_up_at is not None and ride is not None:
-            dhi = min(dhi, req.picked_up_at + req.pickup_service + ride)
-        return (plo, phi), (dlo, dhi)
-    plo = max(plo, min(v.shift[0] + float(tt[v.start, req.pickup]) for v in problem.vehicles))
-    dhi = min(
-        dhi,
-        max(
-            v.shift[1] - req.delivery_service - float(tt[req.delivery, v.end])
-            for v in problem.vehicles
-        ),
-    )
-    for _ in range(2):
-        phi = min(phi, dhi - req.pickup_service - direct)
-        dlo = max(dlo, plo + req.pickup_service + direct)
-        if ride is not None:
-            plo = max(plo, dlo - req.pickup_service - ride)
-            dhi = min(dhi, phi + req.pickup_service + ride)
-    return (plo, phi), (dlo, dhi)
-
-
 def _params(
     time_limit: float, *, first: int, meta: int, lam: float, full_lns: bool
 ) -> pywrapcp.DefaultRoutingSearchParameters:
@@ -289,37 +265,6 @@ def _params(
     return params
 
 
-def build_solution(
-    problem: Problem, routes: Sequence[Sequence[Visit]], *, status: str = "", wall_s: float = 0.0
-) -> Solution | None:
-    """Schedule visit sequences (fleet order) into a :class:`Solution`; ``None`` if infeasible."""
-    if check_routes(
-        problem,
-        routes,
-        rejected=_rejected(problem, routes),
-        vehicle_ids=[v.id for v in problem.vehicles],
-    ):
-        return None
-    out: list[Route] = []
-    for veh, visits in zip(problem.vehicles, routes, strict=True):
-        route = schedule_route(problem, veh, visits)
-        if route is None:
-            return None
-        out.append(route)
-    rejected = _rejected(problem, routes)
-    cost = sum(r.cost for r in out)
-    objective = cost + sum(
-        v.fixed_cost for v, r in zip(problem.vehicles, out, strict=True) if r.stops
-    )
-    objective += sum(problem.penalty_of(problem.request(rid)) or 0.0 for rid in rejected)
-    return Solution(tuple(out), tuple(rejected), cost, objective, status, wall_s)
-
-
-def _rejected(problem: Problem, routes: Sequence[Sequence[Visit]]) -> list[str]:
-    served = {v.request_id for r in routes for v in r if v.kind == DELIVERY}
-    return [r.id for r in problem.requests if r.id not in served]
-
-
 _SCHEDULES = (
     (LSM.GUIDED_LOCAL_SEARCH, 0.1, False),
     (LSM.GUIDED_LOCAL_SEARCH, 0.05, True),
@@ -327,9 +272,6 @@ _SCHEDULES = (
     (LSM.GUIDED_LOCAL_SEARCH, 0.2, True),
     (LSM.TABU_SEARCH, 0.1, False),
 )
-LNS_SHARE = 0.75
-"""Share of the time limit for one LNS chunk (then OR-Tools polishes from its best plan)."""
-
 _FIRST = (
     FSS.LOCAL_CHEAPEST_INSERTION,
     FSS.LOCAL_CHEAPEST_COST_INSERTION,
@@ -337,8 +279,8 @@ _FIRST = (
 )
 
 
-def _ortools(
-    model: _Model,
+def search(
+    model: Model,
     start: list[list[Visit]] | None,
     budget: float,
     seed: int,
@@ -383,142 +325,3 @@ def _ortools(
             first_i = (first_i + 1) % len(_FIRST)  # no first solution: try another strategy
         r += 1
     return None if best is None else model.visit_routes(best)
-
-
-def plan_objective(problem: Problem, routes: Sequence[Sequence[Visit]]) -> float:
-    """Float objective of visit sequences (fleet order): cost, fixed costs, penalties (1e9 if mandatory)."""
-    total = 0.0
-    for veh, visits in zip(problem.vehicles, routes, strict=False):
-        if visits:
-            total += route_cost(problem, veh, visits) + veh.fixed_cost
-    for rid in _rejected(problem, routes):
-        pen = problem.penalty_of(problem.request(rid))
-        total += 1e9 if pen is None else pen
-    return total
-
-
-def _search(
-    problem: Problem,
-    time_limit: float,
-    seed: int,
-    initial: list[list[Visit]] | None,
-    rounds: int,
-) -> tuple[list[list[Visit]] | None, float, str]:
-    """One worker: OR-Tools first (15 % of the time), then cycles of own LNS and OR-Tools polish."""
-    t0 = time.perf_counter()
-    deadline = t0 + time_limit
-    model = _Model(problem)
-    log.debug("model built in %.2f s (%d nodes)", time.perf_counter() - t0, model.n_nodes)
-    windows = [tightened_windows(problem, r) for r in problem.requests]
-    left = deadline - time.perf_counter()
-    routes = _ortools(model, initial, 0.15 * left if left > 2 else 0.5 * left, seed, rounds)
-    candidates: list[tuple[float, list[list[Visit]]]] = []
-    if routes is not None:
-        candidates.append((plan_objective(problem, routes), routes))
-    # alternate own LNS and OR-Tools local search from the best plan so far; workers differ in
-    # seed, first-solution strategy and annealing temperature
-    temp = (0.005, 0.004)[seed % 2]
-    locked = problem.committed_ids() | {r for v in problem.vehicles for r in v.onboard}
-    n_free = sum(1 for r in problem.requests if r.id not in locked)
-    cycle = stale = 0
-    while True:
-        left = deadline - time.perf_counter()
-        if left <= 0.05:
-            break
-        # small problems (the simulator's): stop when cycles stop improving
-        if (n_free < 2 and cycle >= 1) or (stale >= 2 and len(problem.requests) <= 20):
-            break
-        before = min((c[0] for c in candidates), default=math.inf)
-        best = min(candidates, key=lambda c: c[0])[1] if candidates else None
-        start = best if best is not None else (initial or [[] for _ in problem.vehicles])
-        lns_time = (
-            min(left, max(LNS_SHARE * time_limit, 0.5)) if left > 0.12 * time_limit else 0.6 * left
-        )
-        improved, _ = lns.improve(
-            problem,
-            start,
-            windows=windows,
-            time_limit=lns_time,
-            seed=seed + 7 * cycle,
-            temperature=temp,
-        )
-        candidates.append((plan_objective(problem, improved), improved))
-        left = deadline - time.perf_counter()
-        if left > 0.05:
-            best = min(candidates, key=lambda c: c[0])[1]
-            polish_time = left if left < 0.12 * time_limit else 0.07 * time_limit
-            polished = _ortools(model, best, polish_time, seed + 1 + cycle, 1)
-            if polished is not None:
-                candidates.append((plan_objective(problem, polished), polished))
-        stale = stale + 1 if min(c[0] for c in candidates) >= before - 1e-9 else 0
-        cycle += 1
-    if not candidates:
-        return None, math.inf, "NO_SOLUTION"
-    log.debug("worker %d candidates: %s", seed, [round(c[0], 3) for c in candidates])
-    ids = [v.id for v in problem.vehicles]
-    for obj, routes in sorted(candidates, key=lambda c: c[0]):
-        if not check_routes(problem, routes, rejected=_rejected(problem, routes), vehicle_ids=ids):
-            return routes, obj, "FEASIBLE"
-        log.warning("a candidate plan failed the feasibility check; trying the next one")
-    return None, math.inf, "NO_FEASIBLE_PLAN"
-
-
-def _as_routes(
-    problem: Problem, initial: Solution | Sequence[Sequence[Visit]] | None
-) -> list[list[Visit]] | None:
-    if initial is None:
-        return None
-    if isinstance(initial, Solution):
-        by_vehicle = {r.vehicle_id: list(r.visits) for r in initial.routes}
-        return [by_vehicle.get(v.id, []) for v in problem.vehicles]
-    return [list(r) for r in initial]
-
-
-def _worker(
-    args: tuple[Problem, float, int, list[list[Visit]] | None, int],
-) -> tuple[list[list[Visit]] | None, float, str]:
-    return _search(*args)
-
-
-def solve(
-    problem: Problem,
-    *,
-    time_limit: float,
-    seed: int = 0,
-    initial: Solution | Sequence[Sequence[Visit]] | None = None,
-    workers: int = 1,
-    rounds: int = 3,
-) -> Solution:
-    """Solve with OR-Tools; see :func:`transit.routing.dispatch.problem.solve` (``rounds``: improvement rounds)."""
-    t0 = time.perf_counter()
-    start = _as_routes(problem, initial)
-    jobs = [(problem, time_limit, seed + k, start, rounds) for k in range(max(1, workers))]
-    if len(jobs) == 1:
-        results = [_worker(jobs[0])]
-    else:
-        # extra workers in child processes (fork where available: no re-import of __main__);
-        # worker 0 runs here meanwhile
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=len(jobs) - 1, mp_context=ctx) as pool:
-            futures = [pool.submit(_worker, job) for job in jobs[1:]]
-            results = [_worker(jobs[0])]
-            results.extend(f.result() for f in futures)
-    best: Solution | None = None
-    for routes, _obj, status in results:
-        if routes is None:
-            continue
-        sol = build_solution(problem, routes, status=status, wall_s=time.perf_counter() - t0)
-        if sol is None:
-            log.warning("a worker returned a plan that fails the feasibility check; discarded")
-            continue
-        if best is None or sol.objective < best.objective - 1e-9:
-            best = sol
-    if best is None:
-        raise WorkError(
-            f"no feasible plan found for {problem.name or 'the problem'} within {time_limit:g} s "
-            "(every mandatory request must be served; give a rejection penalty to allow rejections)"
-        )
-    return Solution(
-        best.routes, best.rejected, best.cost, best.objective, best.status, time.perf_counter() - t0
-    )

@@ -1,4 +1,4 @@
-"""The dial-a-ride problem (DARP): immutable problem data, solutions, and the ``solve`` entry point.
+"""The dial-a-ride problem (DARP): immutable problem data and solutions (no solving here).
 
 A :class:`Problem` is a travel-time matrix between *nodes* (integers indexing the matrix rows), a set
 of :class:`Request` (pickup node → delivery node, with load, time windows, service times and a
@@ -13,7 +13,9 @@ benchmark (where travel time = Euclidean distance, not rounded). Times may be fl
 works on integers, so the adapter multiplies by ``Problem.scale`` (integer solver units per time
 unit; e.g. ``scale=1000`` for Cordeau's minutes with three decimals) and rounds *conservatively*
 (travel and service times up, window ends down), so a plan found by OR-Tools is feasible on the
-float data too. Every returned plan is re-checked by :func:`transit.routing.dispatch.checker.check`.
+float data too (:mod:`transit.routing.dispatch.units`). Every plan
+:func:`transit.routing.dispatch.solver.solve` returns is re-checked by
+:func:`transit.routing.dispatch.checker.check`.
 
 Cost
 ----
@@ -28,6 +30,7 @@ Example
 >>> req = Request("r1", pickup=1, delivery=2, max_ride=10.0)
 >>> veh = Vehicle("v1", capacity=4, start=0, end=0)
 >>> problem = Problem(tt, requests=(req,), vehicles=(veh,))
+>>> from transit.routing.dispatch.solver import solve
 >>> solution = solve(problem, time_limit=1.0, seed=1)  # doctest: +SKIP
 >>> solution.cost  # doctest: +SKIP
 18.0
@@ -36,7 +39,7 @@ Example
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -233,6 +236,16 @@ class Problem:
 
 
 def _validate(problem: Problem) -> list[InputError]:
+    errors = _validate_requests(problem)
+    errors += _validate_vehicles(problem)
+    if not problem.vehicles:
+        errors.append(
+            InputError("a problem needs at least one vehicle", Location(field="vehicles"))
+        )
+    return errors
+
+
+def _validate_requests(problem: Problem) -> list[InputError]:
     errors: list[InputError] = []
     n = problem.n_nodes
     seen: set[str] = set()
@@ -258,6 +271,13 @@ def _validate(problem: Problem) -> list[InputError]:
                 )
         if req.load < 0:
             errors.append(InputError(f"request {req.id!r}: load must be >= 0, got {req.load}", loc))
+    return errors
+
+
+def _validate_vehicles(problem: Problem) -> list[InputError]:
+    errors: list[InputError] = []
+    n = problem.n_nodes
+    known = {r.id for r in problem.requests}
     vseen: set[str] = set()
     onboard_all: set[str] = set()
     for i, veh in enumerate(problem.vehicles):
@@ -271,7 +291,7 @@ def _validate(problem: Problem) -> list[InputError]:
                     InputError(f"vehicle {veh.id!r}: {name} node {node} not in 0..{n - 1}", loc)
                 )
         for rid in veh.onboard:
-            if rid not in seen:
+            if rid not in known:
                 errors.append(
                     InputError(
                         f"vehicle {veh.id!r}: on-board request {rid!r} is not in requests", loc
@@ -280,31 +300,34 @@ def _validate(problem: Problem) -> list[InputError]:
             if rid in onboard_all:
                 errors.append(InputError(f"request {rid!r} is on board two vehicles", loc))
             onboard_all.add(rid)
-        for visit in veh.committed:
-            if visit.request_id not in seen:
-                errors.append(
-                    InputError(
-                        f"vehicle {veh.id!r}: committed request {visit.request_id!r} is not in requests",
-                        loc,
-                    )
+        errors += _validate_committed(veh, known, loc)
+    return errors
+
+
+def _validate_committed(veh: Vehicle, known: set[str], loc: Location) -> list[InputError]:
+    errors: list[InputError] = []
+    for visit in veh.committed:
+        if visit.request_id not in known:
+            errors.append(
+                InputError(
+                    f"vehicle {veh.id!r}: committed request {visit.request_id!r} is not in requests",
+                    loc,
                 )
-            if visit.kind == PICKUP and visit.request_id in veh.onboard:
-                errors.append(
-                    InputError(
-                        f"vehicle {veh.id!r}: committed pickup of on-board request {visit.request_id!r}",
-                        loc,
-                    )
+            )
+        if visit.kind == PICKUP and visit.request_id in veh.onboard:
+            errors.append(
+                InputError(
+                    f"vehicle {veh.id!r}: committed pickup of on-board request {visit.request_id!r}",
+                    loc,
                 )
-    if not problem.vehicles:
-        errors.append(
-            InputError("a problem needs at least one vehicle", Location(field="vehicles"))
-        )
+            )
     return errors
 
 
 @dataclass(frozen=True)
-class Stop:
-    """One executed task of a route, with its schedule (problem time unit)."""
+class ScheduledVisit:
+    """One task of a vehicle's route with its schedule (problem time unit): where the vehicle
+    arrives (``node``, ``arrival``) and when the service starts (``start``)."""
 
     request_id: str
     kind: Kind
@@ -314,11 +337,12 @@ class Stop:
 
 
 @dataclass(frozen=True)
-class Route:
-    """The plan of one vehicle: its stops in order, departure/arrival at its start/end node."""
+class VehicleRoute:
+    """The plan of one vehicle: its scheduled visits (``stops``) in order, departure from its
+    start node and arrival at its end node, its cost (cost matrix) and travel time."""
 
     vehicle_id: str
-    stops: tuple[Stop, ...]
+    stops: tuple[ScheduledVisit, ...]
     departure: float
     arrival: float
     cost: float
@@ -332,13 +356,15 @@ class Route:
 
 @dataclass(frozen=True)
 class Solution:
-    """A dispatch plan: one :class:`Route` per vehicle (possibly empty) and the rejected requests.
+    """A dispatch plan: one :class:`VehicleRoute` per vehicle (possibly empty) and the rejected
+    requests.
 
     ``cost`` is the routing cost (summed cost matrix over the routes, no penalties); ``objective``
-    adds the rejection penalties and the fixed costs of used vehicles. ``status`` is the solver's status text, ``wall_s`` its wall time.
+    adds the rejection penalties and the fixed costs of used vehicles. ``status`` is the solver's
+    status text, ``wall_s`` its wall time.
     """
 
-    routes: tuple[Route, ...]
+    routes: tuple[VehicleRoute, ...]
     rejected: tuple[str, ...]
     cost: float
     objective: float
@@ -350,7 +376,7 @@ class Solution:
         """Number of vehicles with at least one stop."""
         return sum(1 for r in self.routes if r.stops)
 
-    def route(self, vehicle_id: str) -> Route:
+    def route(self, vehicle_id: str) -> VehicleRoute:
         """The route of a vehicle (``KeyError`` if unknown)."""
         for r in self.routes:
             if r.vehicle_id == vehicle_id:
@@ -369,41 +395,3 @@ class Solution:
             "status": self.status,
             "wall_s": round(self.wall_s, 3),
         }
-
-
-def solve(
-    problem: Problem,
-    *,
-    time_limit: float,
-    seed: int = 0,
-    initial: Solution | Sequence[Sequence[Visit]] | None = None,
-    workers: int = 1,
-) -> Solution:
-    """Solve a dial-a-ride problem with OR-Tools (plus own local search), within ``time_limit``.
-
-    Parameters
-    ----------
-    problem : Problem
-    time_limit : float
-        Wall-clock seconds for the search.
-    seed : int
-        Seed for every randomized choice (same seed, same machine load → reproducible in
-        practice; OR-Tools itself is deterministic for a given time budget only up to timing).
-    initial : Solution or sequence of visit sequences, optional
-        A previous plan to start from (warm start): either a :class:`Solution` or, per vehicle
-        in ``problem.vehicles`` order, a sequence of :class:`Visit`. Tasks that no longer exist are
-        ignored; the rest must form a feasible plan to be used.
-    workers : int
-        Processes searching in parallel (different seeds/strategies); the best plan wins.
-
-    Returns
-    -------
-    Solution
-        The best plan found, scheduled at earliest feasible service starts. Raises
-        :class:`~transit.core.errors.WorkError` when no plan serving every mandatory request is found.
-    """
-    from transit.routing.dispatch import ortools_adapter  # noqa: PLC0415  (OR-Tools only when solving)
-
-    return ortools_adapter.solve(
-        problem, time_limit=time_limit, seed=seed, initial=initial, workers=workers
-    )

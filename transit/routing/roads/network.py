@@ -4,8 +4,25 @@ Every loader returns a ``networkx.MultiDiGraph`` in WGS84 (node attributes ``x``
 ``y`` = latitude; edge attribute ``length`` in metres) whose ``graph`` dictionary carries
 ``transit_source`` (where the network came from) and ``transit_synthetic`` (``True`` for the
 sample city's made-up roads, which must be labelled as such wherever they are shown).
-:func:`add_travel_times` adds ``speed_kph`` and ``travel_time`` (seconds) to every edge;
-:func:`snap_points` finds the nearest node of each point.
+:func:`read_graphml` is the toolkit's one GraphML reader (the simulator, the GTFS shapes and the
+maps read roads through it); :func:`add_travel_times` adds ``speed_kph`` and ``travel_time``
+(seconds) to every edge; :func:`snap_points` finds the nearest node of each point (with
+:func:`transit.core.geo.nearest_points`, which the GTFS shapes use too).
+
+Why :func:`add_travel_times` and not OSMnx's ``add_edge_speeds(hwy_speeds=DEFAULT_SPEEDS_KPH,
+fallback=FALLBACK_SPEED_KPH)`` + ``add_edge_travel_times``: measured with OSMnx 2.1, the two
+differ. OSMnx ignores an edge's own ``speed_kph`` (it reads only ``maxspeed``), takes the
+*first* class of a list-valued ``highway`` (ours: the mean of the classes' speeds), imputes a
+class missing from the table by the mean ``maxspeed`` seen for it (ours: the fallback), and
+needs a ``crs`` graph attribute. On the sample network (3,346 edges, every one with its own
+speed) OSMnx gives 115,146.9 s of total edge travel time instead of 101,990.0 s (+12.9 %;
+2,184 edges differ, by up to 11.4 s, e.g. edge 2→19, a 344.2 m residential street drawn at
+30 km/h: 41.30 s, OSMnx 49.56 s at the table's 25 km/h); on OSMnx's West-Oakland test extract
++6.3 % (2 of 64 edges, a 700.8 m ``['service', 'unclassified']`` edge: 112.14 s, OSMnx 168.20 s);
+on its 10.068,48.135 extract the same. A Kitaura day (seed 1, re-optimization off) would see
+its requests' direct ride times grow from 358.5 to 389.4 minutes in total. The network's own
+speeds are facts about the network (the sample city's synthetic roads are defined with them),
+so this module keeps its own speed rule.
 """
 
 from __future__ import annotations
@@ -20,10 +37,9 @@ from typing import Literal
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from transit.core.errors import DataNotFoundError, InputError, Location, WorkError
-from transit.core.geo import haversine_m
+from transit.core.geo import haversine_m, nearest_points
 from transit.core.paths import sample_dir
 
 log = logging.getLogger(__name__)
@@ -113,7 +129,7 @@ def read_network(path: Path, *, network_type: NetworkType = "drive") -> nx.Multi
             Location.of(path),
         )
     if name.endswith(".graphml"):
-        graph = _read_graphml(path)
+        graph = read_graphml(path)
     elif name.endswith(_OSM_SUFFIXES):
         try:
             graph = ox.graph_from_xml(path, simplify=True, retain_all=False)
@@ -172,7 +188,7 @@ def sample_network() -> nx.MultiDiGraph:
     path = sample_dir() / "network" / "roads.graphml"
     if not path.is_file():
         raise DataNotFoundError(f"sample road network not found: {path}")
-    graph = _read_graphml(path)
+    graph = read_graphml(path)
     graph.graph["transit_source"] = SYNTHETIC_LABEL
     graph.graph["transit_synthetic"] = True
     return graph
@@ -242,7 +258,7 @@ def add_travel_times(
 def snap_points(
     graph: nx.MultiDiGraph, lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray
 ) -> pd.DataFrame:
-    """Nearest graph node of each point (WGS84 degrees).
+    """Nearest graph node of each point (WGS84 degrees), by :func:`transit.core.geo.nearest_points`.
 
     Returns
     -------
@@ -258,38 +274,39 @@ def snap_points(
     nodes = list(graph.nodes)
     if not nodes:
         raise InputError("the road network has no nodes")
-    nx_ = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
-    ny_ = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
-    lat0 = float(np.mean(ny_))
-    tree = cKDTree(_to_metres(nx_, ny_, lat0))
     if lon_a.size == 0:
         return pd.DataFrame({"node": pd.Series([], dtype=object), "snap_m": []})
-    dist, idx = tree.query(_to_metres(lon_a, lat_a, lat0))
-    node_ids = [nodes[i] for i in np.atleast_1d(idx)]
-    return pd.DataFrame({"node": node_ids, "snap_m": np.atleast_1d(dist).astype(float)})
-
-
-def node_coordinates(graph: nx.MultiDiGraph, nodes: Sequence[object]) -> np.ndarray:
-    """``(n, 2)`` array of (longitude, latitude) of the given nodes."""
-    return np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes], dtype=float)
+    nx_ = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
+    ny_ = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
+    idx, dist = nearest_points(lon_a, lat_a, nx_, ny_)
+    return pd.DataFrame({"node": [nodes[i] for i in idx], "snap_m": dist})
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _read_graphml(path: Path) -> nx.MultiDiGraph:
-    """Read GraphML written by OSMnx or plain networkx; coerce coordinates and lengths to float."""
+def read_graphml(path: Path) -> nx.MultiDiGraph:
+    """Read a road network from GraphML (as OSMnx or networkx write it) — the one GraphML reader
+    of the toolkit (simulator, GTFS shapes, maps).
+
+    Returns a ``MultiDiGraph`` (an undirected file gets both directions) with float ``x``
+    (longitude) and ``y`` (latitude) on every node, ``length`` (metres; the straight-line
+    distance where the file has none) and float ``speed_kph``/``travel_time`` where present.
+    Raises :class:`~transit.core.errors.InputError` (located at the file) when the file cannot be
+    parsed or a node has no coordinates.
+    """
     try:
         raw = nx.read_graphml(path, force_multigraph=True)
     except Exception as exc:  # networkx raises several parser errors
-        raise InputError(f"cannot read GraphML: {exc}", Location.of(path)) from exc
+        raise InputError(f"not a readable GraphML road network ({exc})", Location.of(path)) from exc
     graph = nx.MultiDiGraph(raw) if not raw.is_directed() else raw
     if not isinstance(graph, nx.MultiDiGraph):
         graph = nx.MultiDiGraph(graph)
     missing = [n for n, d in graph.nodes(data=True) if "x" not in d or "y" not in d]
     if missing:
         raise InputError(
-            f"{len(missing)} nodes lack x/y coordinates (e.g. node {missing[0]!r})",
+            f"GraphML nodes need x (lon) and y (lat) attributes: {len(missing)} nodes lack "
+            f"them (e.g. node {missing[0]!r})",
             Location.of(path),
         )
     for _n, d in graph.nodes(data=True):
@@ -355,10 +372,3 @@ def _as_list(value: object) -> list[str]:
 def _min_key(nodes: set[object]) -> float:
     keys = [n for n in nodes if isinstance(n, int | float)]
     return float(min(keys)) if keys else 0.0
-
-
-def _to_metres(lon: np.ndarray, lat: np.ndarray, lat0: float) -> np.ndarray:
-    r = 6_371_008.8
-    x = np.radians(lon) * r * math.cos(math.radians(lat0))
-    y = np.radians(lat) * r
-    return np.column_stack([x, y])
