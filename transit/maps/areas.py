@@ -97,16 +97,7 @@ def map_simulation(
     if stops is not None and not stops.empty:
         group = folium.FeatureGroup(name="バス停")
         for s in iter_rows(stops):
-            folium.CircleMarker(
-                [float(s.lat), float(s.lon)],
-                radius=4,
-                color="#333333",
-                weight=1,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1.0,
-                tooltip=markup.tooltip(s.stop_name),
-            ).add_to(group)
+            markup.stop_marker(s.lat, s.lon, s.stop_name).add_to(group)
         group.add_to(fmap)
     if places is not None and not places.empty:
         group = folium.FeatureGroup(name="目的地")

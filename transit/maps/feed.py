@@ -257,15 +257,6 @@ def _add_stops(fmap: folium.Map, feed: Feed) -> None:
         if pd.isna(lat) or pd.isna(lon) or str(lt[i] or "0") not in ("0", ""):
             continue
         popup = _popup_html(str(name), str(plat[i] or ""), deps.get(str(sid), []))
-        folium.CircleMarker(
-            [float(lat), float(lon)],
-            radius=5,
-            color="#333333",
-            weight=1,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1.0,
-            tooltip=markup.tooltip(name),
-            popup=folium.Popup(popup, max_width=520),
-        ).add_to(stops_group)
+        marker = markup.stop_marker(lat, lon, name, popup=folium.Popup(popup, max_width=520))
+        marker.add_to(stops_group)
     stops_group.add_to(fmap)

@@ -79,3 +79,21 @@ def popup_table(
 ) -> folium.Popup:
     """A popup holding :func:`table`."""
     return folium.Popup(table(rows, header=header, title=title), max_width=max_width)
+
+
+def stop_marker(
+    lat: float, lon: float, name: object, *, popup: folium.Popup | None = None
+) -> folium.CircleMarker:
+    """A bus stop as every map draws it: a small white circle with a dark rim, its name as the
+    tooltip (escaped), an optional popup."""
+    return folium.CircleMarker(
+        [float(lat), float(lon)],
+        radius=4,
+        color="#333333",
+        weight=1,
+        fill=True,
+        fill_color="#ffffff",
+        fill_opacity=1.0,
+        tooltip=tooltip(name),
+        popup=popup,
+    )
