@@ -21,6 +21,7 @@ import openpyxl
 
 from transit.core.errors import WorkError
 from transit.core.fileio import atomic_write_json, atomic_write_text
+from transit.core.gtfstime import format_hhmm, parse_clock
 from transit.core.notices import has_errors
 from transit.core.paths import sample_dir
 from transit.gtfs.builder.shapes import RoadNetwork
@@ -78,9 +79,7 @@ def revise_source(source_dir: Path, target: Path) -> Path:
     for row in range(7, sheet.max_row + 1):
         cell = sheet[f"{REVISED_COLUMN}{row}"]
         if isinstance(cell.value, str) and ":" in cell.value:
-            hours, minutes = (int(p) for p in cell.value.split(":"))
-            total = hours * 60 + minutes + 5
-            cell.value = f"{total // 60:02d}:{total % 60:02d}"
+            cell.value = format_hhmm(parse_clock(cell.value) + 5 * 60)
     book.properties.created = book.properties.modified = dt.datetime(2026, 1, 1)
     book.save(book_path)
     return target
