@@ -69,7 +69,7 @@ KEYS = (
 def main() -> int:
     from transit.core.paths import sample_dir
     from transit.routing.areas.config import load_area
-    from transit.routing.areas.scenario import prepare_area
+    from transit.routing.areas.prepare import prepare_area
     from transit.routing.sim.simulator import simulate
 
     parser = argparse.ArgumentParser(description=__doc__)
@@ -86,9 +86,9 @@ def main() -> int:
             toml.write_text(AREA.format(n=n, v=v, sample=sample_dir()), "utf-8")
             cfg = load_area(toml)
             t0 = time.perf_counter()
-            scenario = prepare_area(cfg, seed=args.seed)
+            setup = prepare_area(cfg, seed=args.seed)
             t_prep = time.perf_counter() - t0
-            result = simulate(scenario, seed=args.seed)
+            result = simulate(setup, seed=args.seed)
             wall = time.perf_counter() - t0
             row = {
                 "case": name,

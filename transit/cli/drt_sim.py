@@ -48,20 +48,20 @@ def simulate_cmd(
     from transit.maps import mapkit  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.maps.areas import map_area_result  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.areas.config import load_area  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.areas.scenario import prepare_area  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.prepare import prepare_area  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.sim.results import write_result  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.sim.simulator import simulate  # noqa: PLC0415  (keeps `transit --help` fast)
 
     cfg = load_area(area_toml)
-    scenario = prepare_area(cfg, seed=seed, vehicles=vehicles)
-    start, end = scenario.shift_s
+    setup = prepare_area(cfg, seed=seed, vehicles=vehicles)
+    start, end = setup.shift_s
     with progress() as prog:
         task = prog.add_task(
-            f"{cfg.area.name_ja}: {scenario.vehicles}台, {len(scenario.requests)}件",
+            f"{cfg.area.name_ja}: {setup.vehicles}台, {len(setup.requests)}件",
             total=int(end - start),
         )
         result = simulate(
-            scenario,
+            setup,
             seed=seed,
             progress=lambda now: prog.update(
                 task, completed=int(min(max(now - start, 0), end - start))
@@ -70,7 +70,7 @@ def simulate_cmd(
     paths = write_result(result, out_dir)
     if draw_map:
         saved = mapkit.save_map(
-            map_area_result(cfg, result, graph=scenario.graph), out_dir / "map.html"
+            map_area_result(cfg, result, graph=setup.graph), out_dir / "map.html"
         )
         paths.append(saved.path)
     k = result.kpis

@@ -15,7 +15,7 @@ from transit.maps.areas import map_area_result
 from transit.maps.feed import map_feed
 from transit.maps.outline import default_boundary
 from transit.routing.areas.config import load_area
-from transit.routing.areas.scenario import prepare_area
+from transit.routing.areas.prepare import prepare_area
 from transit.routing.roads.network import sample_network
 from transit.routing.sim.simulator import simulate
 
@@ -39,9 +39,9 @@ def sample_roads() -> list[list[tuple[float, float]]] | None:
 def kitaura_drt_map(*, seed: int = 1) -> folium.Map:
     """One simulated on-demand day in Kitaura (the sample area file, today's fleet)."""
     cfg = load_area(sample_dir() / "drt" / "kitaura.toml")
-    scenario = prepare_area(cfg, seed=seed)
-    result = simulate(scenario, seed=seed)
-    return map_area_result(cfg, result, graph=scenario.graph)
+    setup = prepare_area(cfg, seed=seed)
+    result = simulate(setup, seed=seed)
+    return map_area_result(cfg, result, graph=setup.graph)
 
 
 def sample_maps() -> list[tuple[str, Callable[[], folium.Map]]]:

@@ -25,12 +25,12 @@ from transit.core.gtfstime import format_hhmm
 from transit.gtfs.feedio import read_feed
 from transit.maps import mapkit, markup
 from transit.routing.areas.config import AreaConfig, read_area_polygon, read_destinations
-from transit.routing.areas.scenario import area_network
+from transit.routing.areas.prepare import area_network
 from transit.routing.areas.sweep import SweepResult
 from transit.routing.roads.matrix import graph_to_csr, shortest_path_nodes
 from transit.routing.roads.network import add_travel_times
 from transit.routing.sim.results import SimResult
-from transit.routing.sim.scenario import iter_rows
+from transit.routing.sim.setup import iter_rows
 
 #: Calendar day used to timestamp the animation (any weekday; only clock times are shown).
 ANIMATION_DAY = dt.date(2026, 4, 1)

@@ -13,7 +13,7 @@ from transit.routing.areas.config import AreaConfig
 def test_area_replays_a_request_log(tiny_areas: list[AreaConfig], tmp_path: Path) -> None:
     """With demand.request_log, the day replays the logged requests instead of generating."""
     from transit.routing.areas.bookings import write_request_log
-    from transit.routing.areas.scenario import prepare_area
+    from transit.routing.areas.prepare import prepare_area
 
     cfg = tiny_areas[0]
     generated = prepare_area(cfg, seed=4).requests
@@ -30,7 +30,7 @@ def test_a_holiday_area_day_times_rides_to_the_holiday_buses(sample: Path, tmp_p
     from tests.routing.areas.test_hubs import _holiday_feed
     from tests.routing.areas.tiny import TINY
     from transit.routing.areas.config import load_area
-    from transit.routing.areas.scenario import prepare_area
+    from transit.routing.areas.prepare import prepare_area
 
     if not (sample / "network" / "roads.graphml").is_file():
         pytest.skip("sample city not generated yet")

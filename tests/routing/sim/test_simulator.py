@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from transit.routing.areas.bookings import COLUMNS
 from transit.routing.areas.config import load_area
-from transit.routing.areas.scenario import simulate_area
+from transit.routing.areas.prepare import simulate_area
 from transit.routing.sim.results import KPI_NAMES, write_result
-from transit.routing.sim.scenario import Dispatch, Scenario, Service, next_departures
+from transit.routing.sim.setup import DaySetup, Dispatch, Service, next_departures
 from transit.routing.sim.simulator import simulate
 
 H = 3600.0
@@ -61,7 +61,7 @@ def _req(
     }
 
 
-def _scenario(reqs: list[dict[str, object]], **kw: object) -> Scenario:
+def _scenario(reqs: list[dict[str, object]], **kw: object) -> DaySetup:
     base: dict[str, object] = {
         "graph": _line(),
         "requests": pd.DataFrame(reqs, columns=list(COLUMNS)),
@@ -74,7 +74,7 @@ def _scenario(reqs: list[dict[str, object]], **kw: object) -> Scenario:
         "area_id": "line",
     }
     base.update(kw)
-    return Scenario(**base)  # type: ignore[arg-type]
+    return DaySetup(**base)  # type: ignore[arg-type]
 
 
 def test_single_ride_exact_schedule_and_kpis() -> None:

@@ -22,7 +22,7 @@ Example (``data/sample/drt/kitaura.toml``)::
     vehicles = 2
 
 The ``[service]``, ``[costs]`` and ``[dispatch]`` sections are the simulator's parameter
-dataclasses (:mod:`transit.routing.sim.scenario`).
+dataclasses (:mod:`transit.routing.sim.setup`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from transit.core.config import from_mapping, read_toml
 from transit.core.errors import ConfigError, DataNotFoundError, InputError, InputErrors, Location
 from transit.core.gtfstime import parse_clock
 from transit.gtfs.feedio import read_feed
-from transit.routing.sim.scenario import Costs, Dispatch, Service, iter_rows
+from transit.routing.sim.setup import Costs, Dispatch, Service, iter_rows
 
 #: Destination kinds of ``places.csv`` and their default shares of outbound trips.
 #: Calibration: Japanese rural on-demand surveys report hospital/clinic visits and shopping as the

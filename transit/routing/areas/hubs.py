@@ -26,7 +26,7 @@ from transit.gtfs.feedio import Feed, read_feed
 from transit.gtfs.service import feed_period, service_dates, services_on
 from transit.gtfs.source.daytypes import is_holiday
 from transit.gtfs.source.read import read_source
-from transit.routing.sim.scenario import iter_rows
+from transit.routing.sim.setup import iter_rows
 
 log = logging.getLogger(__name__)
 

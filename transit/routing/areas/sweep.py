@@ -23,8 +23,8 @@ import pandas as pd
 
 from transit.core.errors import InputError, WorkError
 from transit.routing.areas.config import AreaConfig
+from transit.routing.areas.prepare import network_source, simulate_area
 from transit.routing.areas.ranking import rank_areas, runs_table
-from transit.routing.areas.scenario import network_source, simulate_area
 from transit.routing.roads.network import load_network
 from transit.routing.sim.results import SimResult
 

@@ -25,7 +25,7 @@ from transit.routing.dispatch.problem import (
     VehicleRoute,
     Visit,
 )
-from transit.routing.sim.scenario import iter_rows
+from transit.routing.sim.setup import iter_rows
 from transit.routing.sim.state import SERVED, Day
 
 #: Columns the simulation adds to the request table (see :class:`SimResult`).

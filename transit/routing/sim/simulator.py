@@ -28,8 +28,8 @@ Every schedule, insertion and plan cost comes from the dispatch kernel
 (:mod:`transit.routing.dispatch.kernel`, :mod:`transit.routing.dispatch.insertion`); every
 executed route is re-checked at the end by the independent
 :func:`transit.routing.dispatch.checker.check` (:mod:`transit.routing.sim.results`). An area's
-files become a :class:`~transit.routing.sim.scenario.Scenario` in
-:mod:`transit.routing.areas.scenario`.
+files become a :class:`~transit.routing.sim.setup.DaySetup` in
+:mod:`transit.routing.areas.prepare`.
 """
 
 from __future__ import annotations
@@ -41,32 +41,32 @@ from collections.abc import Callable
 from transit.core.errors import WorkError
 from transit.routing.sim.dispatcher import Dispatcher
 from transit.routing.sim.results import SimResult, results
-from transit.routing.sim.scenario import Scenario
+from transit.routing.sim.setup import DaySetup
 from transit.routing.sim.state import Day
 
 log = logging.getLogger(__name__)
 
 
 def simulate(
-    scenario: Scenario, *, seed: int, progress: Callable[[float], None] | None = None
+    setup: DaySetup, *, seed: int, progress: Callable[[float], None] | None = None
 ) -> SimResult:
     """Play one service day (see the module documentation) and re-check the executed routes.
 
-    ``seed`` seeds the solver's searches (request generation is seeded when the scenario is
-    prepared, :func:`transit.routing.areas.scenario.prepare_area`); ``progress`` is called with
+    ``seed`` seeds the solver's searches (request generation is seeded when the day is
+    prepared, :func:`transit.routing.areas.prepare.prepare_area`); ``progress`` is called with
     the simulated clock after each event. Returns a :class:`~transit.routing.sim.results.SimResult`.
     """
     t0 = time.perf_counter()
-    if scenario.vehicles < 1:
+    if setup.vehicles < 1:
         raise WorkError("a simulation needs at least one vehicle")
-    day = Day(scenario)
+    day = Day(setup)
     Dispatcher(day, seed).run(progress)
     result = results(day, seed=seed, wall_s=time.perf_counter() - t0)
     if result.violations:
         log.warning(
             "%d checker violations in executed routes of %s: %s",
             len(result.violations),
-            scenario.area_id,
+            setup.area_id,
             result.violations[0].message,
         )
     return result

@@ -30,7 +30,7 @@ from transit.routing.dispatch.kernel import (
 from transit.routing.dispatch.problem import Request
 from transit.routing.roads.matrix import graph_to_csr, travel_time_matrix
 from transit.routing.roads.network import snap_points
-from transit.routing.sim.scenario import Scenario, iter_rows, next_departures
+from transit.routing.sim.setup import DaySetup, iter_rows, next_departures
 
 PENDING, ACCEPTED, SERVED, REJECTED = "pending", "accepted", "served", "rejected"
 
@@ -102,7 +102,7 @@ class Day:
     rides' kernel task arrays; ``rides`` and ``cars`` the runtime state.
     """
 
-    def __init__(self, sc: Scenario) -> None:
+    def __init__(self, sc: DaySetup) -> None:
         self.sc = sc
         svc = sc.service
         self.sp = svc.boarding_min * 60.0

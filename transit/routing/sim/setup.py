@@ -1,4 +1,4 @@
-"""What a simulated day needs: the service, cost and dispatcher parameters and the scenario.
+"""What a simulated day needs: the service, cost and dispatcher parameters and the day setup.
 
 The parameter dataclasses (:class:`Service`, :class:`Costs`, :class:`Dispatch`) are the
 ``[service]``, ``[costs]`` and ``[dispatch]`` sections of an ``AREA.toml``
@@ -53,7 +53,7 @@ class Dispatch:
 
 
 @dataclass(frozen=True, eq=False)
-class Scenario:
+class DaySetup:
     """Everything one simulated day needs, already read and prepared.
 
     ``graph`` has ``travel_time`` (s) and ``length`` (m) on every edge; ``requests`` is a request

@@ -18,7 +18,7 @@ from transit.routing.areas.config import (
 from transit.routing.areas.hubs import hub_departures
 from transit.routing.roads.network import add_travel_times, load_network
 from transit.routing.sim.results import SimResult
-from transit.routing.sim.scenario import Scenario
+from transit.routing.sim.setup import DaySetup
 from transit.routing.sim.simulator import simulate
 
 
@@ -42,7 +42,7 @@ def prepare_area(
     seed: int,
     graph: nx.MultiDiGraph | None = None,
     vehicles: int | None = None,
-) -> Scenario:
+) -> DaySetup:
     """Read an area's data, generate (or replay) its requests and prepare the network.
 
     ``graph`` (a network with or without travel times) avoids reloading the network for every
@@ -85,7 +85,7 @@ def prepare_area(
                 "fix the feed or give area.hub_departures",
                 Location(field="area.gtfs"),
             ) from exc
-    return Scenario(
+    return DaySetup(
         graph=graph,
         requests=requests,
         depot=depot_location(cfg, destinations, polygon),
