@@ -7,6 +7,7 @@ every problem (raised once, located); :func:`write_scenario_feed` writes the res
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,6 +117,10 @@ def apply_scenario(
         raise InputErrors(errors)
     if scenario.edits:
         feed = finish(feed, base, roads=roads, version=scenario.name)
+        served = set(feed.stop_times["stop_id"].astype(str))
+        zones = [
+            dataclasses.replace(z, hubs=tuple(h for h in z.hubs if h in served)) for z in zones
+        ]
     if scenario.edits and not feed.has("trips"):
         log.warning("scenario %s leaves no trip in the feed", scenario.name)
     return Applied(scenario, base, feed, tuple(zones))

@@ -214,6 +214,11 @@ def _on_demand(edit: OnDemand, feed: Feed, scenario: RouteScenario) -> list[Prob
         found += _stop(feed, ref, f"hubs[{i + 1}]")
     found += [(k, "must be at least 1") for k in ("vehicles", "capacity") if getattr(edit, k) < 1]
     found += [
+        ("day_types", f"unknown day type {d!r} (平日, 土曜, 日祝)")
+        for d in edit.day_types
+        if d not in ("平日", "土曜", "日祝")
+    ]
+    found += [
         (k, "must not be negative")
         for k in ("fare_yen", "cost_per_vehicle_hour_yen", "max_wait_min")
         if getattr(edit, k) < 0

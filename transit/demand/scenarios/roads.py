@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from transit.core.geo import haversine_m
 from transit.demand.scenarios.feedops import Point
@@ -43,6 +44,29 @@ class Roads:
         times = travel_time_matrix(csr, nodes[:-1], nodes[1:])
         road = np.diagonal(times)
         return [float(r) if np.isfinite(r) else float(s) for r, s in zip(road, line, strict=True)]
+
+    def matrix_s(
+        self,
+        origins: Sequence[Point],
+        destinations: Sequence[Point],
+        *,
+        speed_kmh: float,
+        detour_factor: float,
+    ) -> npt.NDArray[np.float64]:
+        """Driving time (s) from every origin to every destination: on the roads (nearest
+        nodes), else the straight line × ``detour_factor`` at ``speed_kmh``."""
+        olat = np.array([p[0] for p in origins], dtype=np.float64)
+        olon = np.array([p[1] for p in origins], dtype=np.float64)
+        dlat = np.array([p[0] for p in destinations], dtype=np.float64)
+        dlon = np.array([p[1] for p in destinations], dtype=np.float64)
+        line = haversine_m(olat[:, None], olon[:, None], dlat[None, :], dlon[None, :])
+        line = line * detour_factor / (speed_kmh / 3.6)
+        if self.graph is None or not len(origins) or not len(destinations):
+            return np.asarray(line, dtype=np.float64)
+        o_nodes = snap_points(self.graph, olon, olat)["node"].tolist()
+        d_nodes = snap_points(self.graph, dlon, dlat)["node"].tolist()
+        road = travel_time_matrix(graph_to_csr(self.graph), o_nodes, d_nodes)
+        return np.where(np.isfinite(road), road, line)
 
     def path(self, stops: Sequence[Point]) -> list[Point]:
         """A shape through ``stops``: along the roads when there is a network, else straight."""

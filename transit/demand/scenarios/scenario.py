@@ -128,8 +128,9 @@ class Headway:
 class OnDemand:
     """Replace every bus stop inside a polygon (GeoJSON ``area``, feature ``area_id``) by an
     on-demand service: ``vehicles`` cars of ``capacity`` seats between ``start`` and ``end``,
-    ``fare_yen`` a ride; riders change to the bus at ``hubs`` (default: where the cut trips now
-    end). ``network`` is the road network (default: the scenario's, else the sample city's)."""
+    ``fare_yen`` a ride, on the ``day_types`` (平日, 土曜, 日祝); riders change to the bus at
+    ``hubs`` (default: where the cut trips now end). ``network`` is the road network (default:
+    the scenario's, else the sample city's)."""
 
     kind: Literal["on_demand"]
     area: str
@@ -142,6 +143,7 @@ class OnDemand:
     cost_per_vehicle_hour_yen: float = 3600.0
     max_wait_min: float = 30.0
     hubs: tuple[str, ...] = ()
+    day_types: tuple[str, ...] = ("平日", "土曜", "日祝")
     network: str = ""
     seed: int = 1
 
