@@ -28,7 +28,10 @@ def _trips(feed: Feed) -> dict[str, list[tuple[str, float, float]]]:
 
 
 def _walk(feed: Feed, params: SearchParams) -> dict[str, dict[str, float]]:
-    pos = {r["stop_id"]: (float(r["stop_lat"]), float(r["stop_lon"])) for r in feed.stops.to_dict("records")}
+    pos = {
+        r["stop_id"]: (float(r["stop_lat"]), float(r["stop_lon"]))
+        for r in feed.stops.to_dict("records")
+    }
     out: dict[str, dict[str, float]] = {}
     for a, (la, lo) in pos.items():
         out[a] = {a: 0.0}
@@ -75,7 +78,11 @@ def best_cost(
                 if calls[p][0] != s1:
                     continue
                 depart = calls[p][2] - walk0
-                if not lo - params.depart_before_min * 60.0 <= depart <= hi + params.depart_after_min * 60.0:
+                if (
+                    not lo - params.depart_before_min * 60.0
+                    <= depart
+                    <= hi + params.depart_after_min * 60.0
+                ):
                     continue
                 shift = depart - lo if depart < lo else max(depart - hi, 0.0)
                 ride(trip, p, depart, shift, 1)

@@ -12,6 +12,7 @@ weekdays of April 2026.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -34,6 +35,10 @@ TRIPS = {
     "U3": ("R2", [("SD", "08:50"), ("SC", "09:05")]),
     "U2": ("R2", [("SC", "09:30"), ("SD", "09:45")]),
 }
+
+
+#: Trips of the 4-stop network running back towards SA (direction_id 1).
+RETURNS = frozenset({"T3", "U3"})
 
 
 def _frame(rows: Sequence[Sequence[object]], columns: Sequence[str]) -> pd.DataFrame:
@@ -67,7 +72,7 @@ def build_feed(
                 ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
             ),
             "trips": _frame(
-                [[r, "WD", tid, "0"] for tid, (r, _) in trips.items()],
+                [[r, "WD", tid, "1" if tid in RETURNS else "0"] for tid, (r, _) in trips.items()],
                 ["route_id", "service_id", "trip_id", "direction_id"],
             ),
             "stop_times": _frame(
@@ -75,14 +80,30 @@ def build_feed(
             ),
             "calendar": _frame(
                 [["WD", 1, 1, 1, 1, 1, 0, 0, "20260401", "20260430"]],
-                ["service_id", "monday", "tuesday", "wednesday", "thursday", "friday",
-                 "saturday", "sunday", "start_date", "end_date"],
-            ),  # fmt: skip
+                [
+                    "service_id",
+                    "monday",
+                    "tuesday",
+                    "wednesday",
+                    "thursday",
+                    "friday",
+                    "saturday",
+                    "sunday",
+                    "start_date",
+                    "end_date",
+                ],
+            ),
             "feed_info": _frame(
                 [["テスト交通", "https://example.org", "ja", "20260401", "20260430", "1"]],
-                ["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date",
-                 "feed_end_date", "feed_version"],
-            ),  # fmt: skip
+                [
+                    "feed_publisher_name",
+                    "feed_publisher_url",
+                    "feed_lang",
+                    "feed_start_date",
+                    "feed_end_date",
+                    "feed_version",
+                ],
+            ),
         }
     )
 
@@ -96,7 +117,9 @@ def four_stop_feed() -> Feed:
     return build_feed(STOPS, trips)
 
 
-def riders_table(rows: Sequence[tuple[str, str, str, str]], date: str = "2026-04-01") -> pd.DataFrame:
+def riders_table(
+    rows: Sequence[tuple[str, str, str, str]], date: str = "2026-04-01"
+) -> pd.DataFrame:
     """Riders ``(rider_id, origin, destination, "HH:MM")`` asking for one instant each."""
     secs = [parse_clock(t) for _, _, _, t in rows]
     return pd.DataFrame(
@@ -110,3 +133,67 @@ def riders_table(rows: Sequence[tuple[str, str, str, str]], date: str = "2026-04
             "weight": 1.0,
         }
     )
+
+
+#: Population points near the 4-stop network: (point_id, lat, lon, population, elderly).
+POPULATION = [
+    ("P1", 32.5809, 131.66, 100, 40),  # 100 m north of SA
+    ("P2", 32.59, 131.664265, 50, 10),  # 400 m east of SB
+    ("P3", 32.60, 131.68132, 30, 20),  # 2 km east of SC
+    ("P4", 32.61135, 131.66, 20, 15),  # 150 m north of SD
+]
+
+#: A polygon (lon, lat) around SD and P4, the valley of the on-demand scenario.
+VALLEY = [(131.65, 32.605), (131.67, 32.605), (131.67, 32.62), (131.65, 32.62), (131.65, 32.605)]
+
+
+def write_city(folder: Path) -> dict[str, Path]:
+    """The 4-stop feed (folder), its population, the valley polygon and a road network
+    (GraphML: the four stops joined both ways at 30 km/h) under ``folder``."""
+    import json
+
+    import networkx as nx
+
+    from transit.core.geo import haversine_m
+    from transit.gtfs.feedio import write_feed
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_feed(four_stop_feed(), folder / "feed")
+    lines = ["point_id,lon,lat,population,elderly"]
+    lines += [f"{p},{lo},{la},{n},{e}" for p, la, lo, n, e in POPULATION]
+    (folder / "points.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    area = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"area_id": "valley"},
+            "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in VALLEY]]}}]}  # fmt: skip
+    (folder / "areas.geojson").write_text(json.dumps(area), "utf-8")
+    graph = nx.MultiDiGraph()
+    order = list(STOPS)
+    for i, sid in enumerate(order):
+        _, la, lo = STOPS[sid]
+        graph.add_node(i, x=lo, y=la)
+    for i in range(len(order) - 1):
+        (_, la1, lo1), (_, la2, lo2) = STOPS[order[i]], STOPS[order[i + 1]]
+        length = haversine_m(la1, lo1, la2, lo2)
+        for u, v in ((i, i + 1), (i + 1, i)):
+            graph.add_edge(u, v, length=length, speed_kph=30.0, highway="primary")
+    nx.write_graphml(graph, folder / "roads.graphml")
+    return {"feed": folder / "feed", "points": folder / "points.csv",
+            "areas": folder / "areas.geojson", "roads": folder / "roads.graphml"}  # fmt: skip
+
+
+def write_scenario(folder: Path, name: str, edits: str, *, extra: str = "") -> Path:
+    """A scenario file ``name.toml`` on the 4-stop city in ``folder`` with ``edits`` (TOML)."""
+    path = folder / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\nbaseline = "feed"\npopulation = "points.csv"\n{extra}\n{edits}', "utf-8"
+    )
+    return path
+
+
+#: Observed rides on the 4-stop network (Wednesday 2026-04-01): (rider, origin, dest, time).
+RIDES = [
+    ("a", "SA", "SC", "08:00"),  # T1
+    ("b", "SA", "SD", "08:00"),  # T1, change at SC to U1
+    ("c", "SD", "SC", "08:50"),  # U3
+    ("d", "SB", "SA", "08:40"),  # T3
+    ("e", "SC", "SD", "09:30"),  # U2
+]

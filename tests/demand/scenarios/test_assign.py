@@ -38,12 +38,24 @@ def test_four_stop_network_kept_transfer_and_lost() -> None:
         "direct": "kept", "transfer": "kept", "no_reverse": "lost", "too_late": "lost",
         "shifted": "kept",
     }  # fmt: skip
-    assert j.loc["direct", ["journey_min", "in_vehicle_min", "transfers", "gen_cost_min"]].tolist() == [20.0, 20.0, 0, 20.0]
+    assert j.loc[
+        "direct", ["journey_min", "in_vehicle_min", "transfers", "gen_cost_min"]
+    ].tolist() == [20.0, 20.0, 0, 20.0]
     t = j.loc["transfer"]
-    assert (t["depart_s"], t["arrive_s"], t["in_vehicle_min"], t["transfer_wait_min"]) == (28800.0, 31500.0, 35.0, 10.0)
+    assert (t["depart_s"], t["arrive_s"], t["in_vehicle_min"], t["transfer_wait_min"]) == (
+        28800.0,
+        31500.0,
+        35.0,
+        10.0,
+    )
     assert (t["transfers"], t["gen_cost_min"], t["routes"]) == (1, 50.0, "R1>R2")
     s = j.loc["shifted"]  # 8:25 asked, T1 leaves SB at 8:10 (15 min early), T2 at 9:10 is too late
-    assert (s["shift_min"], s["wait_min"], s["journey_min"], s["gen_cost_min"]) == (-15.0, 15.0, 10.0, 17.5)
+    assert (s["shift_min"], s["wait_min"], s["journey_min"], s["gen_cost_min"]) == (
+        -15.0,
+        15.0,
+        10.0,
+        17.5,
+    )
     legs = a.legs[a.legs["rider_id"] == "transfer"]
     assert legs[["leg", "trip_id", "board_stop_id", "alight_stop_id"]].values.tolist() == [
         [1, "T1", "SA", "SC"],

@@ -3,9 +3,11 @@
 Two trips can be run one after the other by the same bus when the second starts no earlier than
 the first ends plus the minimum layover plus the empty run (deadhead) from the first trip's last
 stop to the second's first stop. The fewest buses is a minimum path cover of that "can follow"
-graph: trips − the maximum matching of trips to their successors (Hopcroft–Karp, SciPy). Each
-chain of matched trips is one bus's day (a block); its driver time is the block's span (first
-departure to last arrival) plus the sign-on/off time.
+graph: trips − the maximum matching of trips to their successors. Among the maximum matchings
+the one with the least idle time between trips is taken (a minimum-weight full matching, SciPy's
+LAPJVsp, with a "no successor" choice per trip costing more than any idle time), so the blocks
+also have the shortest total span. Each chain of matched trips is one bus's day (a block); its
+driver time is the block's span (first departure to last arrival) plus the sign-on/off time.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 #: Columns of the trip table :func:`block_trips` takes.
 TRIP_COLUMNS = ("trip_id", "start_s", "end_s", "first_stop_id", "last_stop_id")
@@ -56,8 +58,7 @@ def block_trips(
     last = np.asarray(t["last_stop_id"].astype(str).map(where), dtype=np.int64)
     first = np.asarray(t["first_stop_id"].astype(str).map(where), dtype=np.int64)
     start, end = t["start_s"].to_numpy(dtype=float), t["end_s"].to_numpy(dtype=float)
-    succ = _successors(start, end + min_layover_s, last, first, deadhead_s)
-    nxt = np.asarray(maximum_bipartite_matching(succ, perm_type="column"), dtype=np.int64)
+    nxt = _matching(_successors(start, end, min_layover_s, last, first, deadhead_s), n)
     block = np.zeros(n, dtype=np.int64)
     order = np.zeros(n, dtype=np.int64)
     has_prev = np.zeros(n, dtype=bool)
@@ -77,18 +78,34 @@ def block_trips(
 
 def _successors(
     start: npt.NDArray[np.float64],
-    ready: npt.NDArray[np.float64],
+    end: npt.NDArray[np.float64],
+    layover: float,
     last: npt.NDArray[np.int64],
     first: npt.NDArray[np.int64],
     deadhead: npt.NDArray[np.float64],
-) -> csr_matrix:
-    """``succ[i, j] = 1`` when trip ``j`` (sorted by start) can follow trip ``i``."""
-    rows, cols = [], []
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """``(i, j, idle seconds)`` for every trip ``j`` (sorted by start) that can follow ``i``."""
+    rows, cols, idle = [], [], []
     for i in range(len(start)):
-        j0 = int(np.searchsorted(start, ready[i], side="left"))
+        j0 = int(np.searchsorted(start, end[i] + layover, side="left"))
         js = np.arange(j0, len(start))
-        ok = ready[i] + deadhead[last[i], first[js]] <= start[js]
+        ok = end[i] + layover + deadhead[last[i], first[js]] <= start[js]
         rows.append(np.full(int(ok.sum()), i))
         cols.append(js[ok])
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    return csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(len(start), len(start)))
+        idle.append(start[js[ok]] - end[i])
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(idle)
+
+
+def _matching(
+    edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]], n: int
+) -> npt.NDArray[np.int64]:
+    """Each trip's successor (-1 for none): a maximum matching with the least idle time."""
+    rows, cols, idle = edges
+    no_next = (float(idle.max()) + 1.0 if len(idle) else 1.0) * (n + 1)
+    r = np.concatenate([rows, np.arange(n)])
+    c = np.concatenate([cols, n + np.arange(n)])
+    w = np.concatenate([idle + 1.0, np.full(n, no_next)])  # +1: zero weights are "no edge"
+    graph = csr_matrix((w, (r, c)), shape=(n, 2 * n))
+    _, col = min_weight_full_bipartite_matching(graph)
+    nxt = np.asarray(col, dtype=np.int64)
+    return np.where(nxt < n, nxt, -1)

@@ -219,7 +219,8 @@ def via_poles(feed: Feed, start: str, via: Sequence[str]) -> list[str]:
 
 
 def _timed(roads: Roads, pts: dict[str, Point], stops: Sequence[str], speed: float) -> list[float]:
-    return roads.run_s([pts[s] for s in stops], speed_kmh=speed)
+    """Running times between consecutive ``stops``, rounded to whole seconds (half up)."""
+    return [float(int(r + 0.5)) for r in roads.run_s([pts[s] for s in stops], speed_kmh=speed)]
 
 
 def extend_route(feed: Feed, edit: Extend, roads: Roads) -> Feed:
@@ -342,10 +343,7 @@ def set_headway(feed: Feed, edit: Headway) -> Feed:
     taken = set(feed.trips["trip_id"].astype(str))
     new: dict[str, pd.DataFrame | None] = {}
     added: list[pd.DataFrame] = []
-    group_keys = [
-        trips["service_id"].astype(str),
-        feed.column("trips", "direction_id").loc[trips.index].astype(str),
-    ]
+    group_keys = [trips["service_id"].astype(str), _directions(feed, trips, calls)]
     for _, group in trips.groupby(group_keys, sort=True):
         ids = group["trip_id"].astype(str).tolist()
         for band in edit.bands:
@@ -358,6 +356,19 @@ def set_headway(feed: Feed, edit: Headway) -> Feed:
                 added.append(row)
     table = pd.concat([feed.trips, *added], ignore_index=True)
     return put_calls(feed, new, trips=table)
+
+
+def _directions(feed: Feed, trips: pd.DataFrame, calls: dict[str, pd.DataFrame]) -> pd.Series:
+    """Each trip's direction: its ``direction_id`` when the route uses two or more, else its
+    first and last stop (so that outbound and inbound trips are never mixed)."""
+    given = feed.column("trips", "direction_id").loc[trips.index].astype(str)
+    if given.nunique() >= 2:
+        return given
+    ends = [
+        f"{c['stop_id'].iloc[0]}>{c['stop_id'].iloc[-1]}" if len(c) else ""
+        for c in (calls[str(t)] for t in trips["trip_id"])
+    ]
+    return pd.Series(ends, index=trips.index)
 
 
 def _in_band(t: float | None, band: Band) -> bool:

@@ -249,7 +249,9 @@ def route_measures(parts: Parts) -> pd.DataFrame:
         r["km"].sum(),
         r["hours"].sum(),
     )
-    out = out.reindex(columns=list(ROUTE_COLUMNS[1:])).fillna(dict.fromkeys(ROUTE_COLUMNS[2:], 0.0))
+    counted = ROUTE_COLUMNS[2:] if "observed_route_id" in j.columns else ROUTE_COLUMNS[6:]
+    out = _numbers(out.reindex(columns=list(ROUTE_COLUMNS[1:])), ROUTE_COLUMNS[2:])
+    out = out.fillna(dict.fromkeys(counted, 0.0))
     out["operating_cost_yen"] = out["vehicle_km"] * parts.costs.cost_per_vehicle_km_yen
     out = pd.concat([out, _zone_rows(parts, j)])
     out["avg_load"] = out["pax_km"] / out["vehicle_km"].where(out["vehicle_km"] > 0)
@@ -309,5 +311,15 @@ def stop_measures(parts: Parts) -> pd.DataFrame:
     legs = parts.legs.merge(parts.riders[["rider_id", "weight"]], on="rider_id", how="left")
     out["boardings"] = legs.groupby("board_stop_id")["weight"].sum()
     out["alightings"] = legs.groupby("alight_stop_id")["weight"].sum()
-    out = out.fillna(dict.fromkeys(STOP_COLUMNS[3:], 0.0))
+    out = _numbers(out, STOP_COLUMNS[3:]).fillna(dict.fromkeys(STOP_COLUMNS[3:], 0.0))
     return out.reset_index(names="stop_id")[list(STOP_COLUMNS)]
+
+
+def _numbers(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``table`` with ``columns`` as floats (an empty group-by leaves them without a type)."""
+    out = table.copy()
+    for col in columns:
+        out[col] = (
+            pd.to_numeric(out[col], errors="coerce").astype(float) if col in out.columns else np.nan
+        )
+    return out

@@ -159,7 +159,7 @@ def build_walks(schedule: Schedule, index: Mapping[str, int], params: SearchPara
     lon = np.full(len(index), np.nan)
     lat[order] = stops["stop_lat"].to_numpy(dtype=float)
     lon[order] = stops["stop_lon"].to_numpy(dtype=float)
-    src_l, dst_l, dist_l = [], [], []
+    src_l, dst_l, dist_l = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
     for start in range(0, len(index), 512):  # bounded memory: 512 × S distances at a time
         part = np.arange(start, min(start + 512, len(index)))
         dist = haversine_m(lat[part, None], lon[part, None], lat[None, :], lon[None, :])
