@@ -122,7 +122,7 @@ def assumptions(evaluations: Sequence[Evaluation], *, k: int) -> pd.DataFrame:
     rows += [
         ["on-demand booking", "前日予約 (advance)", "", "assumption（仮定）"],
         ["on-demand transfer buffer (min)", TRANSFER_BUFFER_MIN, "", "assumption（仮定）"],
-        ["on-demand dispatch", f"reopt {DISPATCH.reopt_interval_min:g} min, solver {DISPATCH.time_limit_s:g} s", "", "assumption（仮定）"],
+        ["on-demand dispatch", "挿入法（再最適化なし）" if not DISPATCH.reoptimize else f"reopt {DISPATCH.reopt_interval_min:g} min", "", "assumption（仮定）"],
         ["car estimate to pick the bus", f"{ESTIMATE_KMH:g} km/h × {ESTIMATE_DETOUR:g}", "", "assumption（仮定）"],
         ["fares of new stop pairs", "最寄りの既存運賃 / nearest priced pair on the trip", "", "assumption（仮定）"],
         ["fares of through trips", "前後区間の運賃の合計 / sum of the two parts", "", "assumption（仮定）"],

@@ -155,3 +155,9 @@ def _band_seconds(
                 raise InputError(str(exc), Location(file=source, row=i + 2, column=col)) from exc
         out.append(np.array(vals))
     return out[0], out[1]
+
+
+def read_od(path: Path, *, dates: Iterable[dt.date]) -> pd.DataFrame:
+    """:func:`riders_from_od` of an OD CSV file (columns as there)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return riders_from_od(table, dates=dates, source=path.name)
