@@ -197,3 +197,25 @@ RIDES = [
     ("d", "SB", "SA", "08:40"),  # T3
     ("e", "SC", "SD", "09:30"),  # U2
 ]
+
+
+#: Taps on the 4-stop network: (card, trip, board stop, board time, alight stop, alight time).
+TAPS = [
+    ("IC000000000001", "T1", "SA", "08:00:10", "SC", "08:20:05"),
+    ("IC000000000002", "T1", "SA", "08:00:20", "SB", "08:10:05"),
+    ("IC000000000002", "T3", "SB", "08:40:10", "SA", "08:50:05"),
+    ("IC000000000003", "U3", "SD", "08:50:10", "SC", "09:05:05"),
+]
+
+
+def write_store(folder: Path) -> Path:
+    """A ridership store of :data:`TAPS` on the 4-stop feed (ingested with a test key)."""
+    from tests.demand.conftest import HEADER, KEY, tap_lines
+    from transit.demand.ingest import ingest_files
+    from transit.demand.schedule import read_schedule
+
+    taps = folder / "taps.csv"
+    taps.write_text("\n".join([HEADER, *tap_lines(TAPS)]) + "\n", encoding="utf-8")
+    store = folder / "store"
+    ingest_files([taps], store=store, key=KEY, schedule=read_schedule(folder / "feed"))
+    return store
