@@ -18,6 +18,7 @@ from transit.core.gtfstime import format_hhmm, parse_clock
 from transit.demand.scenarios.feedops import (
     Point,
     calls_of,
+    column_map,
     cut_shape,
     nearest_pole,
     new_call,
@@ -86,9 +87,7 @@ def reshape(feed: Feed, paths: dict[str, list[Point]], *, tag: str) -> Feed:
         return feed
     taken = set(shapes["shape_id"].astype(str))
     trips = feed.trips.copy()
-    old = dict(
-        zip(trips["trip_id"].astype(str), feed.column("trips", "shape_id").astype(str), strict=True)
-    )
+    old = column_map(feed, "trips", "trip_id", "shape_id")
     by_points: dict[tuple[Point, ...], str] = {}
     rows: list[dict[str, str]] = []
     new_id: dict[str, str] = {}
@@ -114,13 +113,7 @@ def reshape(feed: Feed, paths: dict[str, list[Point]], *, tag: str) -> Feed:
 def _cut_paths(feed: Feed, new: dict[str, pd.DataFrame | None]) -> dict[str, list[Point]]:
     """Old shapes cut to the first and last stops of the shortened trips."""
     pts = stop_points(feed)
-    shape_of = dict(
-        zip(
-            feed.trips["trip_id"].astype(str),
-            feed.column("trips", "shape_id").astype(str),
-            strict=True,
-        )
-    )
+    shape_of = column_map(feed, "trips", "trip_id", "shape_id")
     out: dict[str, list[Point]] = {}
     for trip, calls in new.items():
         if calls is None or len(calls) < 2 or not shape_of.get(trip):
@@ -229,13 +222,7 @@ def extend_route(feed: Feed, edit: Extend, roads: Roads) -> Feed:
     origin = stop_set(feed, edit.from_stop)
     pts = stop_points(feed)
     calls = calls_of(feed, route_trips(feed, edit.route)["trip_id"].astype(str))
-    shape_of = dict(
-        zip(
-            feed.trips["trip_id"].astype(str),
-            feed.column("trips", "shape_id").astype(str),
-            strict=True,
-        )
-    )
+    shape_of = column_map(feed, "trips", "trip_id", "shape_id")
     new: dict[str, pd.DataFrame | None] = {}
     paths: dict[str, list[Point]] = {}
     for trip, c in calls.items():

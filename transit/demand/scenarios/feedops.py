@@ -48,15 +48,33 @@ def stop_points(feed: Feed) -> dict[str, Point]:
     return out
 
 
+def column_map(feed: Feed, table: str, key: str, value: str) -> dict[str, str]:
+    """``key`` → ``value`` over the rows of a table (text; blank where the column is missing)."""
+    return dict(
+        zip(feed.column(table, key).astype(str), feed.column(table, value).astype(str), strict=True)
+    )
+
+
+def fare_prices(feed: Feed) -> dict[str, float]:
+    """``fare_id`` → price (yen; NaN when not a number)."""
+    prices = pd.to_numeric(feed.column("fare_attributes", "price"), errors="coerce")
+    ids = feed.column("fare_attributes", "fare_id").astype(str)
+    return {f: float(p) for f, p in zip(ids, prices, strict=True)}
+
+
+def fare_table(feed: Feed) -> dict[tuple[str, str, str], float]:
+    """``(route_id, origin zone, destination zone)`` → price of every fare rule."""
+    price = fare_prices(feed)
+    cols = [
+        feed.column("fare_rules", c).astype(str)
+        for c in ("route_id", "origin_id", "destination_id", "fare_id")
+    ]
+    return {(r, o, d): price.get(f, np.nan) for r, o, d, f in zip(*cols, strict=True)}
+
+
 def stop_names(feed: Feed) -> dict[str, str]:
     """Stop id → stop name."""
-    return dict(
-        zip(
-            feed.stops["stop_id"].astype(str),
-            feed.column("stops", "stop_name").astype(str),
-            strict=True,
-        )
-    )
+    return column_map(feed, "stops", "stop_id", "stop_name")
 
 
 def nearest_pole(feed: Feed, ref: str, near: Point | None) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from transit.core.geo import haversine_m
 from transit.demand.scenarios.edits import reshape
-from transit.demand.scenarios.feedops import calls_of, stop_points
+from transit.demand.scenarios.feedops import calls_of, column_map, fare_table, stop_points
 from transit.demand.scenarios.merge import add_fares
 from transit.demand.scenarios.roads import Roads
 from transit.gtfs.feedio import Feed
@@ -97,13 +97,7 @@ def _pattern_rows(feed: Feed, fresh: dict[tuple[str, tuple[str, ...]], str]) -> 
     table = feed.get("pattern_jp")
     if table.empty:
         return table
-    names = dict(
-        zip(
-            feed.stops["stop_id"].astype(str),
-            feed.column("stops", "stop_name").astype(str),
-            strict=True,
-        )
-    )
+    names = column_map(feed, "stops", "stop_id", "stop_name")
     rows = []
     for (old, seq), new in fresh.items():
         src = table[table["jp_pattern_id"].astype(str) == old]
@@ -163,16 +157,8 @@ def _fares(feed: Feed, baseline: Feed) -> Feed:
 
 def _pairs_on_trips(feed: Feed) -> set[tuple[str, str, str]]:
     """Every (route, origin zone, destination zone) a rider can ride in ``feed``."""
-    zone = dict(
-        zip(
-            feed.stops["stop_id"].astype(str),
-            feed.column("stops", "zone_id").astype(str),
-            strict=True,
-        )
-    )
-    route_of = dict(
-        zip(feed.trips["trip_id"].astype(str), feed.trips["route_id"].astype(str), strict=True)
-    )
+    zone = column_map(feed, "stops", "stop_id", "zone_id")
+    route_of = column_map(feed, "trips", "trip_id", "route_id")
     out: set[tuple[str, str, str]] = set()
     for trip, stops in _sequences(feed).items():
         z = [zone.get(s, "") for s in stops]
@@ -190,30 +176,10 @@ def _new_pairs(
     """For each priced route, its unpriced (origin zone, destination zone) pairs that riders
     could not ride in the baseline (``seen``), priced as the priced pair of the same trip whose
     stops are nearest along it."""
-    rules, attrs = feed.get("fare_rules"), feed.get("fare_attributes")
-    price = dict(
-        zip(
-            attrs["fare_id"].astype(str),
-            pd.to_numeric(attrs["price"], errors="coerce"),
-            strict=True,
-        )
-    )
     known: dict[str, dict[tuple[str, str], float]] = {}
-    for r, o, d, f in zip(
-        rules["route_id"].astype(str),
-        rules["origin_id"].astype(str),
-        rules["destination_id"].astype(str),
-        rules["fare_id"].astype(str),
-        strict=True,
-    ):
-        known.setdefault(r, {})[(o, d)] = float(price.get(f, np.nan))
-    zone = dict(
-        zip(
-            feed.stops["stop_id"].astype(str),
-            feed.column("stops", "zone_id").astype(str),
-            strict=True,
-        )
-    )
+    for (r, o, d), price in fare_table(feed).items():
+        known.setdefault(r, {})[(o, d)] = price
+    zone = column_map(feed, "stops", "stop_id", "zone_id")
     pts = stop_points(feed)
     trips = feed.trips[feed.trips["route_id"].astype(str).isin(set(known))]
     route_of = dict(zip(trips["trip_id"].astype(str), trips["route_id"].astype(str), strict=True))
@@ -291,13 +257,7 @@ def _translations(feed: Feed) -> Feed:
 
 def stop_names_translations(tr: pd.DataFrame, feed: Feed) -> dict[str, dict[str, str]]:
     """Stop name → {language: translation}, from translations by record or by value."""
-    name_of = dict(
-        zip(
-            feed.stops["stop_id"].astype(str),
-            feed.column("stops", "stop_name").astype(str),
-            strict=True,
-        )
-    )
+    name_of = column_map(feed, "stops", "stop_id", "stop_name")
     rows = tr[
         (tr["table_name"].astype(str) == "stops") & (tr["field_name"].astype(str) == "stop_name")
     ]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from transit.demand.scenarios.feedops import column_map, fare_table
 from transit.demand.scenarios.params import CostParams
 from transit.gtfs.feedio import Feed
 
@@ -53,27 +54,10 @@ class Parts:
 
 def leg_fares(feed: Feed, legs: pd.DataFrame) -> pd.Series:
     """The fare (yen) of each leg from the feed's fare tables; NaN where no rule prices it."""
-    rules, attrs = feed.get("fare_rules"), feed.get("fare_attributes")
-    if rules.empty or legs.empty:
+    if not feed.has("fare_rules") or legs.empty:
         return pd.Series(np.nan, index=legs.index)
-    price = dict(
-        zip(
-            attrs["fare_id"].astype(str),
-            pd.to_numeric(attrs["price"], errors="coerce"),
-            strict=True,
-        )
-    )
-    zone = dict(
-        zip(
-            feed.stops["stop_id"].astype(str),
-            feed.column("stops", "zone_id").astype(str),
-            strict=True,
-        )
-    )
-    table = {
-        (r, o, d): price.get(f, np.nan)
-        for r, o, d, f in zip(rules["route_id"].astype(str), rules["origin_id"].astype(str), rules["destination_id"].astype(str), rules["fare_id"].astype(str), strict=True)
-    }  # fmt: skip
+    zone = column_map(feed, "stops", "stop_id", "zone_id")
+    table = fare_table(feed)
     keys = zip(
         legs["route_id"].astype(str),
         legs["board_stop_id"].map(zone),

@@ -17,6 +17,8 @@ from transit.demand.scenarios.edits import reshape
 from transit.demand.scenarios.feedops import (
     Point,
     calls_of,
+    column_map,
+    fare_table,
     put_calls,
     route_trips,
     shape_points,
@@ -78,9 +80,7 @@ def _pairs(
 ) -> list[tuple[str, str]]:
     """Trips of ``route_a`` ending at ``shared`` joined to trips of ``route_b`` starting there."""
     ta, tb = route_trips(feed, route_a), route_trips(feed, route_b)
-    service = dict(
-        zip(feed.trips["trip_id"].astype(str), feed.trips["service_id"].astype(str), strict=True)
-    )
+    service = column_map(feed, "trips", "trip_id", "service_id")
     ca = calls_of(feed, ta["trip_id"].astype(str))
     cb = calls_of(feed, tb["trip_id"].astype(str))
     ends_a = sorted(
@@ -114,13 +114,7 @@ def _join(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
 
 def _joined_shape(feed: Feed, a: str, b: str) -> list[Point]:
-    shape_of = dict(
-        zip(
-            feed.trips["trip_id"].astype(str),
-            feed.column("trips", "shape_id").astype(str),
-            strict=True,
-        )
-    )
+    shape_of = column_map(feed, "trips", "trip_id", "shape_id")
     pa, pb = shape_points(feed, shape_of.get(a, "")), shape_points(feed, shape_of.get(b, ""))
     return pa + pb[1:] if pa and pb else []
 
@@ -148,26 +142,9 @@ def _merged_fares(
     rules = feed.get("fare_rules")
     if rules.empty:
         return out
-    attrs = feed.get("fare_attributes")
-    price = dict(
-        zip(
-            attrs["fare_id"].astype(str),
-            pd.to_numeric(attrs["price"], errors="coerce"),
-            strict=True,
-        )
-    )
-    zone = dict(
-        zip(
-            feed.stops["stop_id"].astype(str),
-            feed.column("stops", "zone_id").astype(str),
-            strict=True,
-        )
-    )
+    zone = column_map(feed, "stops", "stop_id", "zone_id")
     ids = rules["route_id"].astype(str)
-    fare_of = {
-        (r, o, d): f
-        for r, o, d, f in zip(ids, rules["origin_id"].astype(str), rules["destination_id"].astype(str), rules["fare_id"].astype(str), strict=True)
-    }  # fmt: skip
+    fare_of = fare_table(feed)
     moved = rules[ids.isin(set(edit.routes))].copy()
     moved["route_id"] = merged
     through: dict[tuple[str, str], float] = {}
@@ -180,8 +157,8 @@ def _merged_fares(
         for o in {zone.get(str(s), "") for s in calls[a]["stop_id"].iloc[:-1]}:
             for d in {zone.get(str(s), "") for s in calls[b]["stop_id"].iloc[1:]}:
                 fa, fb = fare_of.get((ra, o, x_a)), fare_of.get((rb, x_b, d))
-                if fa and fb and (o, d) not in through:
-                    through[(o, d)] = float(price[fa] + price[fb])
+                if fa is not None and fb is not None and (o, d) not in through:
+                    through[(o, d)] = fa + fb
     return add_fares(
         out.replace(
             fare_rules=pd.concat([rules[~ids.isin(set(edit.routes))], moved], ignore_index=True)
