@@ -184,6 +184,7 @@ def _provenance(path: Path, evaluations: Sequence[Evaluation], *, k: int) -> Pat
                 "file": e.applied.scenario.file,
                 "sha256": _sha(e.applied.scenario.path(e.applied.scenario.file)),
                 "baseline": e.applied.scenario.baseline,
+                "baseline_sha256": _sha(e.applied.scenario.path(e.applied.scenario.baseline)),
                 "edits": [dataclasses.asdict(ed) for ed in e.applied.scenario.edits],
                 "search": dataclasses.asdict(e.applied.scenario.search),
                 "costs": dataclasses.asdict(e.applied.scenario.costs),
