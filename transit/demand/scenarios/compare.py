@@ -171,7 +171,7 @@ def write_comparison(
 
 
 def _csv(path: Path, table: pd.DataFrame) -> Path:
-    atomic_write_text(path, table.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
+    atomic_write_text(path, table.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
     return path
 
 
