@@ -85,3 +85,23 @@ def test_compare_needs_riders(tmp_path: Path) -> None:
     write_city(tmp_path)
     base = write_scenario(tmp_path, "base", "")
     assert main(["routes", "compare", str(base), "-o", str(tmp_path / "o")]) == 2
+
+
+def test_compare_an_od_matrix_with_time_bands(tmp_path: Path) -> None:
+    """12 riders SA → SC in the morning peak keep a journey; 3 riders SC → SD lose theirs."""
+    write_city(tmp_path)
+    od = tmp_path / "od.csv"
+    od.write_text(
+        "origin_stop_id,destination_stop_id,riders,day_type,time_band\n"
+        "SA,SC,12,平日,朝ピーク\nSC,SD,3,平日,朝ピーク\n",
+        "utf-8",
+    )
+    base = write_scenario(tmp_path, "base", "")
+    cut = write_scenario(tmp_path, "cut", '[[edits]]\nkind = "remove"\nroute = "R2"\n')
+    out = tmp_path / "out"
+    args = ["routes", "compare", str(base), str(cut), "--od", str(od), "-o", str(out), "--no-maps"]
+    assert main([*args, "--no-progress"]) == 0
+    with (out / "network.csv").open(encoding="utf-8") as fh:
+        rows = {r["measure"]: r for r in csv.DictReader(fh)}
+    assert [rows[m]["cut"] for m in ("riders", "riders_kept", "riders_lost")] == ["15", "12", "3"]
+    assert rows["riders_lost"]["base"] == "0"
