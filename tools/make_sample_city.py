@@ -1331,7 +1331,7 @@ the timetables, fares, population, road network and facility names (other than p
 and stations) are fictional or synthetic. Nothing here is official data of 延岡市 (Nobeoka City)
 or of any bus operator.
 
-All files except `drt/` are written by `tools/make_sample_city.py` (seed {seed}; deterministic:
+All files except `drt/` and `scenarios/` are written by `tools/make_sample_city.py` (seed {seed}; deterministic:
 running it twice gives byte-identical files). Edit the script, then run
 `.venv/bin/python tools/make_sample_city.py`. See also `docs/sample-city.md`.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from transit.cli.common import print_table, say
+from transit.cli.routes_scenarios import add_scenario_commands
 from transit.core.errors import DataNotFoundError
 from transit.routing.design.report import write_comparison
 from transit.routing.design.route_sets import (
@@ -69,3 +70,6 @@ def evaluate(
 
 def _fmt(value: object) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+add_scenario_commands(group)

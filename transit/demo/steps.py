@@ -37,10 +37,18 @@ def _drt(out_dir: Path) -> list[Path]:
     return drt.run(out_dir / "drt")
 
 
+def _scenarios(out_dir: Path) -> list[Path]:
+    from transit.demo import scenarios  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    feed = out_dir / "gtfs" / "sample-feed-2026.zip"
+    return scenarios.run(feed, out_dir / "demand" / "store", out_dir / "scenarios")
+
+
 def demo_steps() -> list[Step]:
     """The demo's steps in the order they run (later steps read earlier steps' outputs)."""
     return [
         Step("GTFS-JP: build, judge, revise, diff, publish, map", _gtfs),
         Step("ridership: synthetic taps, ingest, KPIs, OD, map", _demand),
         Step("on-demand: simulate candidate areas, rank, maps", _drt),
+        Step("route reorganization: three sample scenarios compared, maps", _scenarios),
     ]
