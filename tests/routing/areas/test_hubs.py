@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from transit.routing.areas.hubs import default_service_date, hub_departures, read_any_feed
+from transit.gtfs.builder.load import load_feed
+from transit.routing.areas.hubs import default_service_date, hub_departures
 
 H = 3600.0
 
@@ -72,5 +73,5 @@ def test_a_national_holiday_sees_only_the_holiday_buses(tmp_path: Path) -> None:
     hubs = pd.DataFrame({"place_id": ["HUB"], "lon": [131.8], "lat": [32.7]})
     assert hub_departures(tmp_path, hubs, date=HOLIDAY) == {"HUB": (8 * H + 1800, 10 * H + 1800)}
     assert hub_departures(tmp_path, hubs, date=dt.date(2026, 5, 11)) == {"HUB": (8 * H, 9 * H)}
-    assert default_service_date(read_any_feed(tmp_path)) == dt.date(2026, 4, 6)
+    assert default_service_date(load_feed(tmp_path)) == dt.date(2026, 4, 6)
     assert hub_departures(tmp_path, hubs) == {"HUB": (8 * H, 9 * H)}

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from shapely.geometry.base import BaseGeometry
 
-from transit.core.errors import InputError, InputErrors, Location, WorkError
-from transit.core.notices import has_errors
+from transit.core.errors import InputError, InputErrors, Location
 from transit.demand.scenarios import edits as ed
 from transit.demand.scenarios.checks import check_edit
 from transit.demand.scenarios.feedops import stop_set
@@ -35,11 +34,10 @@ from transit.demand.scenarios.scenario import (
     Truncate,
 )
 from transit.demand.scenarios.zones import read_zone
-from transit.gtfs.builder.shapes import read_network
-from transit.gtfs.builder.tables import build_tables
-from transit.gtfs.feedio import Feed, read_feed, write_feed
-from transit.gtfs.source.check import check_source
-from transit.gtfs.source.read import read_source
+from transit.gtfs.builder.load import load_feed
+from transit.gtfs.builder.shapes import RoadNetwork
+from transit.gtfs.feedio import Feed, write_feed
+from transit.routing.roads.network import read_graphml
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +68,10 @@ class Applied:
 def load_baseline(scenario: RouteScenario) -> Feed:
     """The scenario's baseline: a GTFS zip or folder, or a GTFS-JP source folder built in
     memory (shapes along the scenario's network when it has one; refused on ERROR notices)."""
-    path = scenario.path(scenario.baseline)
-    if path.is_dir() and (path / "feed.toml").is_file():
-        source = read_source(path)
-        notices = [*source.notices, *check_source(source)]
-        if has_errors(notices):
-            first = next(n for n in notices if str(n.severity) == "ERROR")
-            raise WorkError(f"the baseline source folder has errors, e.g. {first}")
-        network = read_network(scenario.path(scenario.network)) if scenario.network else None
-        return Feed(build_tables(source, network=network), path)
-    return read_feed(path)
+    network = (
+        RoadNetwork(read_graphml(scenario.path(scenario.network))) if scenario.network else None
+    )
+    return load_feed(scenario.path(scenario.baseline), network=network)
 
 
 def scenario_roads(scenario: RouteScenario) -> Roads:

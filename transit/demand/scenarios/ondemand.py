@@ -32,9 +32,9 @@ from transit.demand.scenarios.params import SearchParams
 from transit.demand.scenarios.roads import road_graph
 from transit.demand.scenarios.timetable import Network
 from transit.routing.areas.bookings import ADVANCE_BOOKED_S, COLUMNS
-from transit.routing.areas.config import Costs, Dispatch, Service
-from transit.routing.sim.simulator import OUTCOME_COLUMNS, simulate
-from transit.routing.sim.simulator import Scenario as DaySimulation
+from transit.routing.sim.results import OUTCOME_COLUMNS
+from transit.routing.sim.setup import Costs, DaySetup, Dispatch, Service
+from transit.routing.sim.simulator import simulate
 
 #: Minutes between a car's arrival at the hub and the bus (and between bus and car).
 TRANSFER_BUFFER_MIN = Service().transfer_buffer_min
@@ -250,7 +250,7 @@ def _simulate_day(applied: Applied, zone: Zone, reqs: pd.DataFrame) -> Any:
         for q, b in zip(table["place_id"], table["bus_s"], strict=True)
         if np.isfinite(b)
     }
-    day = DaySimulation(
+    day = DaySetup(
         graph=_graph(source),
         requests=table[list(COLUMNS)].astype({"passengers": int, "to_hub": bool}),
         depot=depot,

@@ -18,7 +18,7 @@ import pandas as pd
 from transit.core.errors import InputError, Location
 from transit.core.gtfstime import parse_clock
 from transit.demand.records import DEFAULT_TIME_BANDS, TimeBand, day_type_of
-from transit.demand.store import query_rides
+from transit.demand.store.queries import query_rides
 
 #: Columns of an observed rider table beyond the search's (what the riders did in the baseline).
 OBSERVED_COLUMNS = ("day_type", "observed_route_id", "observed_trip_id", "observed_min", "fare_yen")

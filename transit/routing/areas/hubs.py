@@ -21,11 +21,10 @@ import pandas as pd
 from transit.core.errors import InputError
 from transit.core.geo import haversine_m
 from transit.core.gtfstime import gtfs_seconds_array
-from transit.gtfs.builder.tables import build_tables
-from transit.gtfs.feedio import Feed, read_feed
+from transit.gtfs.builder.load import load_feed
+from transit.gtfs.feedio import Feed
 from transit.gtfs.service import feed_period, service_dates, services_on
 from transit.gtfs.source.daytypes import is_holiday
-from transit.gtfs.source.read import read_source
 from transit.routing.sim.setup import iter_rows
 
 log = logging.getLogger(__name__)
@@ -139,11 +138,4 @@ def default_service_date(feed: Feed) -> dt.date | None:
 @functools.lru_cache(maxsize=4)
 def _cached_feed(path: str) -> Feed:
     """Feeds are read (or built) once per process: a sweep runs many days on the same feed."""
-    return read_any_feed(Path(path))
-
-
-def read_any_feed(path: Path) -> Feed:
-    """A GTFS feed from a zip, a folder of ``.txt`` files, or a source folder (built in memory)."""
-    if path.is_dir() and (path / "feed.toml").is_file():
-        return Feed(build_tables(read_source(path)), path)
-    return read_feed(path)
+    return load_feed(Path(path))
