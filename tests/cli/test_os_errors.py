@@ -87,3 +87,63 @@ def test_debug_shows_the_traceback(readonly_dir: Path) -> None:
                 str(readonly_dir / "f.zip"),
             ]
         )
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A sample feed, synthetic taps and a store to feed the writing commands."""
+    base = tmp_path_factory.mktemp("inputs")
+    feed, taps, store = base / "feed.zip", base / "taps.csv", base / "store"
+    key = ["--key-file", str(base / "key.txt")]
+    (base / "key.txt").write_text("0123456789abcdef0123\n", "utf-8")
+    assert main(["gtfs", "build", str(sample_dir() / "gtfs"), "-o", str(feed)]) == 0
+    assert main(["demand", "synth", "--feed", str(feed), "--rows", "400", "-o", str(taps)]) == 0
+    assert (
+        main(["demand", "ingest", str(taps), "--feed", str(feed), "--store", str(store), *key]) == 0
+    )
+    return {"feed": feed, "taps": taps, "store": store, "key": base / "key.txt"}
+
+
+WRITERS = {
+    "gtfs init": ["gtfs", "init", "{ro}/src"],
+    "gtfs build": ["gtfs", "build", "{sample}", "-o", "{ro}/f.zip"],
+    "gtfs check --report": ["gtfs", "check", "{sample}", "--report", "{ro}/n.json"],
+    "gtfs diff --json": ["gtfs", "diff", "{feed}", "{feed}", "--json", "{ro}/d.json"],
+    "gtfs export": ["gtfs", "export", "{feed}", "-o", "{ro}/src"],
+    "gtfs stats": ["gtfs", "stats", "{feed}", "-o", "{ro}/s.xlsx"],
+    "demand synth": ["demand", "synth", "--feed", "{feed}", "--rows", "10", "-o", "{ro}/t.csv"],
+    "demand ingest": [
+        "demand",
+        "ingest",
+        "{taps}",
+        "--feed",
+        "{feed}",
+        "--store",
+        "{ro}/st",
+        "--key-file",
+        "{key}",
+    ],
+    "demand report": ["demand", "report", "--store", "{store}", "-o", "{ro}/r"],
+    "demand od": ["demand", "od", "--store", "{store}", "-o", "{ro}/od"],
+    "maps feed": ["maps", "feed", "{feed}", "-o", "{ro}/m.html"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_every_writer_says_one_line(
+    name: str,
+    inputs: dict[str, Path],
+    readonly_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each command that writes, pointed at a read-only folder: exit 2, one line naming a path
+    inside that folder, nothing written."""
+    values = {k: str(v) for k, v in inputs.items()}
+    argv = [
+        a.format(ro=readonly_dir, sample=sample_dir() / "gtfs", **values) for a in WRITERS[name]
+    ]
+    assert main(argv) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith(f"error: {readonly_dir}/"), last
+    assert last.endswith(": choose a folder you can write to"), last
+    assert list(readonly_dir.iterdir()) == []

@@ -11,6 +11,8 @@ Numbers stay numbers; NaN, NA and NaT become empty cells.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +106,12 @@ def write_workbook(path: Path, sheets: Sequence[SheetTable]) -> Path:
     wb = openpyxl.Workbook(write_only=True)
     for sheet in sheets:
         append_sheet(wb, sheet)
-    atomic_write_with(path, wb.save)
+    # saved in a private folder first, so the workbook always finishes (and closes its streams)
+    # even when ``path``'s folder cannot be written; then copied into place atomically
+    with tempfile.TemporaryDirectory(prefix="transit-xlsx-") as tmp:
+        book = Path(tmp) / "book.xlsx"
+        wb.save(book)
+        atomic_write_with(path, lambda target: shutil.copyfile(book, target))
     return path
 
 

@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from transit.core.errors import InputError
+from transit.core.fileio import atomic_write_with
 from transit.demand.records import day_type_of
 from transit.demand.schedule import Schedule, trip_runs
 
@@ -350,12 +351,11 @@ def _corrupt(table: pa.Table, n_mutate: int, n_dup: int, rng: np.random.Generato
 
 
 def write_taps(table: pa.Table, path: Path) -> Path:
-    """Write taps as CSV (UTF-8, header) or Parquet, by the file suffix; returns the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write taps as CSV (UTF-8, header) or Parquet, by the file suffix, atomically; returns
+    the path."""
     if path.suffix.lower() == ".parquet":
-        pq.write_table(table, path)
+        atomic_write_with(path, lambda tmp: pq.write_table(table, tmp))
     else:
-        pacsv.write_csv(
-            table, path, pacsv.WriteOptions(include_header=True, quoting_style="needed")
-        )
+        options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
+        atomic_write_with(path, lambda tmp: pacsv.write_csv(table, tmp, options))
     return path
