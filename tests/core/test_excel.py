@@ -82,6 +82,10 @@ def test_sheet_names_are_made_valid_and_unique() -> None:
     assert safe_sheet_name("x" * 40) == "x" * 31
     assert safe_sheet_name("順位", taken=["順位"]) == "順位~2"
     assert safe_sheet_name("X" * 31, taken=["x" * 31]) == "X" * 29 + "~2"
+    assert safe_sheet_name("'quoted'") == "quoted"
+    cut = safe_sheet_name("x" * 30 + "'y")
+    assert cut == "x" * 30
+    assert safe_sheet_name(cut) == cut
 
 
 @settings(max_examples=60, deadline=None)

@@ -56,10 +56,12 @@ class SheetGrid:
 
 def safe_sheet_name(text: str, *, taken: Iterable[str] = ()) -> str:
     """A valid, unused sheet name for ``text``: characters Excel refuses (``[]:*?/\\``) become
-    ``_``, at most 31 characters, a ``~2``, ``~3`` … suffix when the name is taken."""
+    ``_``, at most 31 characters, never starting or ending with ``'``, a ``~2``, ``~3`` …
+    suffix when the name is taken (sheet names are compared regardless of case, as Excel does).
+    A name this returns is returned unchanged by a second call."""
     base = _BAD_SHEET_CHARS.sub("_", text).strip("'") or "Sheet"
     used = {t.lower() for t in taken}
-    name, k = base[:MAX_SHEET_NAME], 1
+    name, k = base[:MAX_SHEET_NAME].rstrip("'"), 1
     while name.lower() in used:
         k += 1
         suffix = f"~{k}"

@@ -15,6 +15,7 @@ import gtfs_kit as gk
 import pandas as pd
 
 from transit.core.errors import DataNotFoundError, InputError, Location
+from transit.core.excel import SheetTable, write_workbook
 
 #: Japanese headers of the workbook, in column order.
 HEADERS_JA = {
@@ -105,6 +106,4 @@ def compute_service_stats(feed: gk.Feed, dates: Sequence[str]) -> pd.DataFrame:
 def write_service_stats(table: pd.DataFrame, path: Path) -> Path:
     """Write the statistics as an Excel workbook with Japanese headers (sheet 系統別運行実績)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        table.rename(columns=HEADERS_JA).to_excel(xl, sheet_name="系統別運行実績", index=False)
-    return path
+    return write_workbook(path, [SheetTable("系統別運行実績", table, HEADERS_JA)])
