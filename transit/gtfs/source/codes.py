@@ -53,6 +53,11 @@ NOTICE_CODES: dict[str, tuple[Severity, str]] = {
     # sheets and cells
     "empty_sheet": (E, "A timetable sheet holds nothing."),
     "merged_cells": (E, "A timetable sheet has merged cells (unmerge them and fill every cell)."),
+    "formula_without_value": (
+        E,
+        "A cell holds a formula saved without its computed value (open and save the workbook "
+        "in Excel, or type the value).",
+    ),
     "missing_header": (E, "A header cell of the layout does not hold the expected label or value."),
     "unknown_route": (E, "A sheet names a route_id that routes.csv does not define."),
     "sheet_skipped": (

@@ -49,15 +49,30 @@ def _open_workbook(
         )
         return None
     try:
-        return read_workbook(path, merged=merged, sheets=sheets)
+        wb = read_workbook(path, merged=merged, sheets=sheets)
     except InputError as exc:
-        notices.append(notice("not_a_workbook", exc.message, Location.of(path)))
+        notices.append(notice("not_a_workbook", exc.message, exc.location or Location.of(path)))
         return None
+    notices.extend(wb.notices)
+    return wb
+
+
+def _uncached_formulas(sheet: Sheet) -> list[Notice]:
+    """One ``formula_without_value`` per formula cell saved without its value."""
+    return [
+        notice(
+            "formula_without_value",
+            f"the cell holds the formula {formula!r} but no value computed by Excel (the "
+            "workbook was written by a program); open and save it in Excel, or type the value",
+            Location(file=sheet.file, sheet=sheet.name, cell=cell),
+        )
+        for cell, formula in sheet.uncached
+    ]
 
 
 def _sheet_problems(sheet: Sheet) -> list[Notice]:
-    out: list[Notice] = []
-    if sheet.is_empty():
+    out: list[Notice] = _uncached_formulas(sheet)
+    if sheet.is_empty() and not out:
         out.append(
             notice("empty_sheet", "the sheet is empty", Location(file=sheet.file, sheet=sheet.name))
         )
@@ -168,6 +183,7 @@ def read_fares(
             continue
         for sheet in wb:
             table, sheet_notices = read_fare_sheet(sheet, profile)
+            notices.extend(_uncached_formulas(sheet))
             notices.extend(sheet_notices)
             if table is not None:
                 tables.append(table)
