@@ -100,6 +100,16 @@ NOTICE_CODES: dict[str, tuple[Severity, str]] = {
         "Two trips of the same route and day type have the same stops and times.",
     ),
     "unused_stop": (N, "A stop of the stop master is not served by any trip."),
+    # the build
+    "dropped_stop_times": (
+        E,
+        "A trip read from a sheet would lose stop times in the built feed (unknown route or day "
+        "type, or stops without a pole).",
+    ),
+    "dropped_stop": (
+        E,
+        "A stop name read from the timetables would not reach the built stops.txt.",
+    ),
     # readings and names
     "missing_reading": (
         W,
