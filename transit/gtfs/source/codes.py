@@ -59,7 +59,16 @@ NOTICE_CODES: dict[str, tuple[Severity, str]] = {
         "in Excel, or type the value).",
     ),
     "missing_header": (E, "A header cell of the layout does not hold the expected label or value."),
-    "unknown_route": (E, "A sheet names a route_id that routes.csv does not define."),
+    "unknown_route": (
+        E,
+        "A sheet (or its [sheets]/[workbooks] entry in feed.toml) names a route_id that "
+        "routes.csv does not define.",
+    ),
+    "unknown_sheet": (
+        E,
+        "A [sheets] or [workbooks] entry of feed.toml names a sheet or workbook that "
+        "timetables/ does not hold.",
+    ),
     "sheet_skipped": (
         N,
         "A sheet whose route is not in routes.csv was skipped (profile option skip_unlisted_routes).",

@@ -60,8 +60,11 @@ def day_type_of_file(path: Path | str, profile: LayoutProfile) -> str:
     return ""
 
 
-def read_header(sheet: Sheet, profile: LayoutProfile) -> tuple[SheetHeader, list[Notice]]:
-    """Read the header block; missing labels and bad directions are reported."""
+def read_header(
+    sheet: Sheet, profile: LayoutProfile, *, route_id: str | None = None
+) -> tuple[SheetHeader, list[Notice]]:
+    """Read the header block; missing labels and bad directions are reported. ``route_id``
+    (from feed.toml's ``[sheets]``/``[workbooks]``) replaces the layout's route cell."""
     notices: list[Notice] = []
     for a1, label in sorted(profile.header_labels.items()):
         found = _cell_text(sheet, a1)
@@ -74,15 +77,8 @@ def read_header(sheet: Sheet, profile: LayoutProfile) -> tuple[SheetHeader, list
                     sheet.location(r, c),
                 )
             )
-    if profile.route_from == "sheet_name":
-        route_id = normalize_text(sheet.name)
-    else:
-        route_id = _cell_text(sheet, profile.route_cell)
-        if not route_id:
-            r, c = parse_cell_name(profile.route_cell)
-            notices.append(
-                notice("missing_header", "the route_id (系統) cell is empty", sheet.location(r, c))
-            )
+    if route_id is None:
+        route_id = _route_of(sheet, profile, notices)
     if profile.day_type_from == "cell":
         day_type = _cell_text(sheet, profile.day_type_cell)
     elif profile.day_type_from == "file":
@@ -106,6 +102,21 @@ def read_header(sheet: Sheet, profile: LayoutProfile) -> tuple[SheetHeader, list
         direction = "0"
     pattern = _cell_text(sheet, profile.pattern_name_cell)
     return SheetHeader(route_id, day_type, direction, pattern), notices
+
+
+def _route_of(sheet: Sheet, profile: LayoutProfile, notices: list[Notice]) -> str:
+    """The route_id the layout gives a sheet: its name, or its route cell (reported when empty)."""
+    if profile.route_from == "sheet_name":
+        return normalize_text(sheet.name)
+    route_id = _cell_text(sheet, profile.route_cell)
+    if not route_id:
+        where = (
+            sheet.location(*parse_cell_name(profile.route_cell))
+            if profile.route_cell
+            else Location(file=sheet.file, sheet=sheet.name)
+        )
+        notices.append(notice("missing_header", "the route_id (系統) cell is empty", where))
+    return route_id
 
 
 _NAME_MARK = re.compile(r"^(.+?)(?:\s*\(([着発])\)|\s+([着発]))$")
