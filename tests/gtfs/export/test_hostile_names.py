@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gtfs.factory import df, weekday_calendar
+from tests.gtfs.factory import df, make_feed
 from transit.cli import main
 from transit.gtfs.export.folder import export_feed
 from transit.gtfs.feedio import Feed, read_feed, write_feed
@@ -29,7 +29,8 @@ HOSTILE = (
 
 
 def hostile_feed() -> Feed:
-    """One stop per hostile name, a route named like a formula, two weekday trips over all."""
+    """The factory's small feed (weekday trips T1, T2 of route R1) with one stop per hostile
+    name, route R1 named like formulas, and no fares."""
     stops = [["stop_id", "stop_name", "stop_lat", "stop_lon"]]
     stops += [
         [f"S{i}", name, f"{32.58 + i / 1000:.4f}", "131.6636"] for i, name in enumerate(HOSTILE, 1)
@@ -40,32 +41,10 @@ def hostile_feed() -> Feed:
             [trip, f"{hour:02d}:{2 * i:02d}:00", f"{hour:02d}:{2 * i:02d}:00", f"S{i}", str(i)]
             for i in range(1, len(HOSTILE) + 1)
         ]
-    return Feed(
-        {
-            "agency": df(
-                [
-                    ["agency_id", "agency_name", "agency_url", "agency_timezone"],
-                    ["A", "延岡市", "https://x.jp/", "Asia/Tokyo"],
-                ]
-            ),
-            "stops": df(stops),
-            "routes": df(
-                [
-                    ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
-                    ["R1", "A", "=1+1", HOSTILE[0], "3"],
-                ]
-            ),
-            "trips": df(
-                [
-                    ["route_id", "service_id", "trip_id"],
-                    ["R1", "weekday", "T1"],
-                    ["R1", "weekday", "T2"],
-                ]
-            ),
-            "stop_times": df(st),
-            "calendar": weekday_calendar("20260401", "20260630"),
-        }
-    )
+    tables = dict(make_feed(route_name=HOSTILE[0]).tables)
+    routes = tables["routes"].assign(route_short_name="=1+1")
+    del tables["fare_attributes"], tables["fare_rules"]
+    return Feed({**tables, "stops": df(stops), "stop_times": df(st), "routes": routes})
 
 
 def _formulas(folder: Path) -> list[str]:
