@@ -12,7 +12,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transit.core.excel import SheetTable, safe_sheet_name, write_workbook
+from transit.core.excel import SheetGrid, SheetTable, safe_sheet_name, write_workbook
 
 HOSTILE = ['=HYPERLINK("http://x","click")', "=1+1", "+1", "-2+3", "@SUM(A1)", "<b>x</b>"]
 
@@ -48,11 +48,44 @@ def test_values_keep_their_types(tmp_path: Path) -> None:
     ]
 
 
+def test_a_grid_is_written_cell_by_cell_strings_as_text(tmp_path: Path) -> None:
+    """A free layout (a timetable sheet): rows of any length, "" and None empty, strings text."""
+    grid = SheetGrid(
+        "=1+1_1_0_平日",
+        [
+            ["系統", "=1+1", ""],
+            [],
+            ["停留所", None, "着発", 7, 1.5, np.nan],
+            [*HOSTILE, " 前後の空白 ", "ＡＢＣ"],
+        ],
+    )
+    path = write_workbook(tmp_path / "g.xlsx", [grid, SheetTable("t", pd.DataFrame({"v": [1]}))])
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["=1+1_1_0_平日", "t"]
+    ws = wb["=1+1_1_0_平日"]
+    assert list(ws.iter_rows(values_only=True)) == [
+        ("系統", "=1+1", *[None] * 6),
+        (None,) * 8,
+        ("停留所", None, "着発", 7, 1.5, None, None, None),
+        (*HOSTILE, " 前後の空白 ", "ＡＢＣ"),
+    ]
+    assert {c.data_type for row in ws.iter_rows() for c in row if isinstance(c.value, str)} == {"s"}
+    assert ws.cell(row=1, column=3).value is None  # "" is an empty cell, not an empty string
+    with zipfile.ZipFile(path) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    read_only = openpyxl.load_workbook(path, read_only=True)["=1+1_1_0_平日"]
+    assert read_only.calculate_dimension() == "A1:H4"
+
+
 def test_sheet_names_are_made_valid_and_unique() -> None:
     assert safe_sheet_name("a/b:c*d?[e]") == "a_b_c_d__e_"
     assert safe_sheet_name("x" * 40) == "x" * 31
     assert safe_sheet_name("順位", taken=["順位"]) == "順位~2"
     assert safe_sheet_name("X" * 31, taken=["x" * 31]) == "X" * 29 + "~2"
+    assert safe_sheet_name("'quoted'") == "quoted"
+    cut = safe_sheet_name("x" * 30 + "'y")
+    assert cut == "x" * 30
+    assert safe_sheet_name(cut) == cut
 
 
 @settings(max_examples=60, deadline=None)

@@ -12,6 +12,7 @@ import click
 from transit.cli.common import console_err, print_table, progress, say, write_json
 from transit.core.errors import InputError, Location
 from transit.core.notices import Notice, Severity, count_by_code, has_errors
+from transit.gtfs.builder.losses import build_losses
 from transit.gtfs.builder.shapes import RoadNetwork
 from transit.gtfs.builder.tables import build_tables, write_tables
 from transit.gtfs.source.check import check_source
@@ -128,16 +129,19 @@ def build_command(
 
     start = time.perf_counter()
     source, notices = _read_and_check(source_dir, profile=profile, stops_from=stops_from)
+    tables = None
+    if force or not has_errors(notices):
+        road = RoadNetwork(read_graphml(network)) if network is not None else None
+        tables = build_tables(source, network=road)
+        notices = [*notices, *build_losses(source, tables)]
     _show_notices(notices, limit=max_notices)
     errors = sum(1 for n in notices if n.severity is Severity.ERROR)
-    if has_errors(notices) and not force:
+    if tables is None or (errors and not force):
         _report(report, notices, {"written": False})
         raise InputError(
             f"{errors} error(s) in the source folder; no feed written (fix them, or use --force)",
-            Location.of(source_dir),
+            _folder(source_dir),
         )
-    road = RoadNetwork(read_graphml(network)) if network is not None else None
-    tables = build_tables(source, network=road)
     write_tables(tables, out)
     trips = tables["trips"]
     by_service = dict(sorted(Counter(trips["service_id"]).items()))
@@ -163,6 +167,12 @@ def build_command(
         + ", ".join(f"{k} {v}" for k, v in by_service.items())
         + f") in {time.perf_counter() - start:.1f} s"
     )
+
+
+def _folder(path: Path) -> Location:
+    """Where a source folder is, by the name of the folder it resolves to (``.`` is named)."""
+    resolved = path.resolve()
+    return Location(file=resolved.name or str(resolved))
 
 
 @click.command(name="check")
@@ -194,7 +204,7 @@ def check_command(
     errors = sum(1 for n in notices if n.severity is Severity.ERROR)
     say(f"{len(trips)} trips read; {errors} error(s), {len(notices) - errors} other notice(s)")
     if errors:
-        raise InputError(f"{errors} error(s) in the source folder", Location.of(source_dir))
+        raise InputError(f"{errors} error(s) in the source folder", _folder(source_dir))
 
 
 @click.command(name="init")

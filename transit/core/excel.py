@@ -1,4 +1,5 @@
-"""The one Excel writer: tables into a workbook, every data string a text cell, never a formula.
+"""The one Excel writer: tables (or grids of cells) into a workbook, every data string a text
+cell, never a formula.
 
 A stop named ``=HYPERLINK("http://x","click")`` or ``=1+1`` must reach the reader as those
 characters, not as a live formula: openpyxl turns any string that starts with ``=`` into a
@@ -6,6 +7,9 @@ formula unless the cell is typed as text, so every string cell written here is t
 explicitly. Rows are streamed (openpyxl's write-only mode: pandas' ``to_excel`` keeps every cell
 object in memory and is several times slower on large sheets) and the file is replaced atomically.
 Numbers stay numbers; NaN, NA and NaT become empty cells.
+
+A :class:`SheetTable` is a header row and a DataFrame (reports, statistics); a :class:`SheetGrid`
+is a free layout, cell by cell (a timetable sheet with its header block, a fare triangle).
 """
 
 from __future__ import annotations
@@ -41,12 +45,24 @@ class SheetTable:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SheetGrid:
+    """One sheet laid out cell by cell: ``rows[r][c]`` goes to row ``r + 1``, column ``c + 1``.
+    Rows may differ in length; ``""`` and missing values (``None``, NaN, NA, NaT) are empty
+    cells."""
+
+    name: str
+    rows: Sequence[Sequence[Any]]
+
+
 def safe_sheet_name(text: str, *, taken: Iterable[str] = ()) -> str:
     """A valid, unused sheet name for ``text``: characters Excel refuses (``[]:*?/\\``) become
-    ``_``, at most 31 characters, a ``~2``, ``~3`` … suffix when the name is taken."""
+    ``_``, at most 31 characters, never starting or ending with ``'``, a ``~2``, ``~3`` …
+    suffix when the name is taken (sheet names are compared regardless of case, as Excel does).
+    A name this returns is returned unchanged by a second call."""
     base = _BAD_SHEET_CHARS.sub("_", text).strip("'") or "Sheet"
     used = {t.lower() for t in taken}
-    name, k = base[:MAX_SHEET_NAME], 1
+    name, k = base[:MAX_SHEET_NAME].rstrip("'"), 1
     while name.lower() in used:
         k += 1
         suffix = f"~{k}"
@@ -99,18 +115,44 @@ def append_sheet(wb: openpyxl.Workbook, sheet: SheetTable) -> None:
         ws.append([_cell(ws, v) for v in row])
 
 
-def write_workbook(path: Path, sheets: Sequence[SheetTable]) -> Path:
-    """Write ``sheets`` (in order) to ``path`` atomically: rows are streamed into a temp file in
-    the same folder, which then replaces ``path`` (a reader never sees half a workbook). Returns
-    ``path``."""
+def append_grid(wb: openpyxl.Workbook, grid: SheetGrid) -> None:
+    """Stream ``grid`` into the write-only workbook ``wb``, row by row from A1 (strings as text
+    cells, ``""`` as an empty cell)."""
+    ws = wb.create_sheet(title=safe_sheet_name(grid.name, taken=wb.sheetnames))
+    width = max((len(r) for r in grid.rows), default=0)
+    size = f"A1:{get_column_letter(max(1, width))}{max(1, len(grid.rows))}"
+    setattr(ws, "calculate_dimension", lambda: size)  # noqa: B010
+    for row in grid.rows:
+        ws.append([_grid_cell(ws, v) for v in row])
+
+
+def _grid_cell(ws: WriteOnlyWorksheet, value: Any) -> Cell | None:
+    """The cell of a grid value; ``None`` (no cell) for ``""`` and missing values."""
+    if cell_value(value) is None or (isinstance(value, str) and value == ""):
+        return None
+    return _cell(ws, value)
+
+
+def _save(sheets: Sequence[SheetTable | SheetGrid], book: Path) -> None:
+    """Stream ``sheets`` (tables and grids may be mixed) into a new workbook saved at ``book``."""
     wb = openpyxl.Workbook(write_only=True)
     for sheet in sheets:
-        append_sheet(wb, sheet)
-    # saved in a private folder first, so the workbook always finishes (and closes its streams)
-    # even when ``path``'s folder cannot be written; then copied into place atomically
+        if isinstance(sheet, SheetGrid):
+            append_grid(wb, sheet)
+        else:
+            append_sheet(wb, sheet)
+    wb.save(book)
+
+
+def write_workbook(path: Path, sheets: Sequence[SheetTable | SheetGrid]) -> Path:
+    """Write ``sheets`` (in order) to ``path`` atomically; returns ``path``.
+
+    The workbook is saved in a private folder first, so it always finishes (and closes its
+    streams) even when ``path``'s folder cannot be written, then copied into place atomically (a
+    reader never sees half a workbook)."""
     with tempfile.TemporaryDirectory(prefix="transit-xlsx-") as tmp:
         book = Path(tmp) / "book.xlsx"
-        wb.save(book)
+        _save(sheets, book)
         atomic_write_with(path, lambda target: shutil.copyfile(book, target))
     return path
 

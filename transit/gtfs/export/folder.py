@@ -11,9 +11,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 from transit.core.errors import InputError, Location
+from transit.core.excel import SheetGrid, write_workbook
+from transit.core.fileio import atomic_write_bytes, atomic_write_text
 from transit.gtfs.export.draft import SheetDraft, SourceDraft
 from transit.gtfs.export.plan import plan_export
 from transit.gtfs.feedio import Feed
@@ -56,9 +57,9 @@ def write_source(draft: SourceDraft, out_dir: Path, *, overwrite: bool = False) 
 
 def _write_files(draft: SourceDraft, folder: Path) -> list[Path]:
     """feed.toml, the two masters, then the workbooks of timetables/ and fares/ (by name)."""
-    (folder / "feed.toml").write_text(draft.feed_toml, "utf-8")
-    (folder / "stops.csv").write_bytes(_csv_bytes(draft.stops))
-    (folder / "routes.csv").write_bytes(_csv_bytes(draft.routes))
+    atomic_write_text(folder / "feed.toml", draft.feed_toml)
+    atomic_write_bytes(folder / "stops.csv", _csv_bytes(draft.stops))
+    atomic_write_bytes(folder / "routes.csv", _csv_bytes(draft.routes))
     written = [Path("feed.toml"), Path("stops.csv"), Path("routes.csv")]
     for sub, sheets in (("timetables", draft.sheets), ("fares", draft.fare_sheets)):
         (folder / sub).mkdir()
@@ -66,21 +67,9 @@ def _write_files(draft: SourceDraft, folder: Path) -> list[Path]:
         for sh in sheets:
             books[sh.workbook].append(sh)
         for book, items in sorted(books.items()):
-            _workbook(items).save(folder / sub / book)
+            write_workbook(folder / sub / book, [SheetGrid(sh.name, sh.rows) for sh in items])
             written.append(Path(sub) / book)
     return written
-
-
-def _workbook(sheets: list[SheetDraft]) -> Workbook:
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
-    for sh in sheets:
-        ws = wb.create_sheet(sh.name)
-        for row in sh.rows:
-            ws.append([v if v != "" else None for v in row])
-    return wb
 
 
 def export_feed(feed: Feed, out_dir: Path, *, overwrite: bool = False) -> SourceDraft:

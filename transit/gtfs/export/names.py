@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+from transit.core.excel import safe_sheet_name
+
 _FILE_BAD = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -69,14 +70,9 @@ class ExportIds:
 
 
 def sheet_name(base: str, used: set[str]) -> str:
-    """A valid Excel sheet name from ``base`` (31 characters, no ``[]:*?/\\``), made unique
-    among ``used`` with ``~2``, ``~3``, … (and added to it)."""
-    name = _SHEET_BAD.sub("_", base)[:31] or "sheet"
-    k = 2
-    while name in used:
-        suffix = f"~{k}"
-        name = _SHEET_BAD.sub("_", base)[: 31 - len(suffix)] + suffix
-        k += 1
+    """:func:`~transit.core.excel.safe_sheet_name` of ``base`` among ``used`` (and added to it):
+    the name the workbook writer keeps, so a fare sheet's name is its ``fare_table`` id."""
+    name = safe_sheet_name(base, taken=used)
     used.add(name)
     return name
 

@@ -20,6 +20,7 @@ from transit.gtfs.source.daytypes import is_new_year_break, is_obon
 from transit.gtfs.source.fares import route_fare_pairs
 from transit.gtfs.source.model import WEEKDAYS, Source, Stop, Trip
 from transit.gtfs.source.readings import suggest_english, suggest_reading
+from transit.gtfs.source.sheetroutes import SheetRoutes
 
 Rule = Callable[[Source], Iterable[Notice]]
 RULES: list[Rule] = []
@@ -150,13 +151,30 @@ def _sheet_header_location(trip: Trip, source: Source, what: str) -> Location:
 
 
 @rule
-def check_routes_and_day_types(source: Source) -> Iterator[Notice]:
-    """Every sheet's route is in routes.csv and its day type in feed.toml (one notice per sheet)."""
+def check_sheet_routes(source: Source) -> Iterator[Notice]:
+    """The routes of feed.toml's ``[sheets]`` and ``[workbooks]`` are ASCII ids of routes.csv."""
     routes = {r.route_id for r in source.routes}
+    for where, route_id in SheetRoutes.of(source.config).entries():
+        if not route_id or not route_id.isascii():
+            yield notice("non_ascii_id", f"route_id {route_id!r} must be non-empty ASCII", where)
+        elif route_id not in routes:
+            yield notice("unknown_route", f"route {route_id!r} is not in routes.csv", where)
+
+
+@rule
+def check_routes_and_day_types(source: Source) -> Iterator[Notice]:
+    """Every sheet's route is in routes.csv and its day type in feed.toml (one notice per sheet;
+    a route from feed.toml's ``[sheets]``/``[workbooks]`` is checked there)."""
+    routes = {r.route_id for r in source.routes}
+    mapped = SheetRoutes.of(source.config)
     day_types = source.config.day_types
     done: set[tuple[str, str, str]] = set()
     for trip in source.trips:
-        if trip.route_id not in routes and (trip.file, trip.sheet, "r") not in done:
+        if (
+            trip.route_id not in routes
+            and (trip.file, trip.sheet, "r") not in done
+            and mapped.route_for(trip.file, trip.sheet) is None
+        ):
             done.add((trip.file, trip.sheet, "r"))
             yield notice(
                 "unknown_route",

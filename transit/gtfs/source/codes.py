@@ -53,8 +53,22 @@ NOTICE_CODES: dict[str, tuple[Severity, str]] = {
     # sheets and cells
     "empty_sheet": (E, "A timetable sheet holds nothing."),
     "merged_cells": (E, "A timetable sheet has merged cells (unmerge them and fill every cell)."),
+    "formula_without_value": (
+        E,
+        "A cell holds a formula saved without its computed value (open and save the workbook "
+        "in Excel, or type the value).",
+    ),
     "missing_header": (E, "A header cell of the layout does not hold the expected label or value."),
-    "unknown_route": (E, "A sheet names a route_id that routes.csv does not define."),
+    "unknown_route": (
+        E,
+        "A sheet (or its [sheets]/[workbooks] entry in feed.toml) names a route_id that "
+        "routes.csv does not define.",
+    ),
+    "unknown_sheet": (
+        E,
+        "A [sheets] or [workbooks] entry of feed.toml names a sheet or workbook that "
+        "timetables/ does not hold.",
+    ),
     "sheet_skipped": (
         N,
         "A sheet whose route is not in routes.csv was skipped (profile option skip_unlisted_routes).",
@@ -95,6 +109,16 @@ NOTICE_CODES: dict[str, tuple[Severity, str]] = {
         "Two trips of the same route and day type have the same stops and times.",
     ),
     "unused_stop": (N, "A stop of the stop master is not served by any trip."),
+    # the build
+    "dropped_stop_times": (
+        E,
+        "A trip read from a sheet would lose stop times in the built feed (unknown route or day "
+        "type, or stops without a pole).",
+    ),
+    "dropped_stop": (
+        E,
+        "A stop name read from the timetables would not reach the built stops.txt.",
+    ),
     # readings and names
     "missing_reading": (
         W,

@@ -59,8 +59,14 @@ class _Master:
 
     def get(self, raw: list[str], name: str) -> str:
         """The stripped value of column ``name`` in row ``raw`` (``""`` when absent)."""
+        return self.name(raw, name).strip()
+
+    def name(self, raw: list[str], name: str) -> str:
+        """The value of column ``name`` as written, spaces kept (a name reaches the feed
+        exactly); ``""`` when absent or blank."""
         i = self.col.get(name)
-        return raw[i].strip() if i is not None and i < len(raw) else ""
+        value = raw[i] if i is not None and i < len(raw) else ""
+        return value if value.strip() else ""
 
     def cell(self, line: int, name: str) -> str:
         """The A1 name of column ``name`` on ``line`` (1-based, the header is line 1)."""
@@ -139,7 +145,7 @@ def _stop(master: _Master, line: int, raw: list[str], notices: list[Notice]) -> 
         notices.append(notice("non_ascii_id", f"zone_id {zone!r} must be ASCII", loc("zone_id")))
     return Stop(
         stop_id=sid,
-        name=master.get(raw, "stop_name"),
+        name=master.name(raw, "stop_name"),
         name_kana=master.get(raw, "stop_name_kana"),
         name_en=master.get(raw, "stop_name_en"),
         lat=coords[0],
@@ -222,8 +228,8 @@ def _route(master: _Master, line: int, raw: list[str], notices: list[Notice]) ->
         )
     return Route(
         route_id=rid,
-        short_name=get("route_short_name"),
-        long_name=get("route_long_name"),
+        short_name=master.name(raw, "route_short_name"),
+        long_name=master.name(raw, "route_long_name"),
         long_name_kana=get("route_long_name_kana"),
         long_name_en=get("route_long_name_en"),
         route_type=get("route_type") or "3",

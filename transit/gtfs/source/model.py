@@ -96,6 +96,10 @@ class FeedConfig:
     layout: dict[str, Any] = field(default_factory=dict)
     fares: FaresSection = field(default_factory=FaresSection)
     checks: ChecksSection = field(default_factory=ChecksSection)
+    sheets: dict[str, str] = field(default_factory=dict)
+    """``[sheets]``: sheet name -> route_id, for timetable sheets without a route cell."""
+    workbooks: dict[str, str] = field(default_factory=dict)
+    """``[workbooks]``: workbook file name (in ``timetables/``) -> route_id of all its sheets."""
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ import io
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 
 from transit.core.gtfstime import normalize_gtfs_time, normalize_text
 from transit.gtfs.feedio import read_feed
 from transit.gtfs.source.columns import ROUTES_CSV
+from transit.gtfs.source.workbook import read_workbook
 
 TIMETABLES = "timetables/muroran-donanbus-2017"
 REFERENCE = "gtfs/jp-donanbus-muroran-2017"
@@ -91,9 +91,8 @@ def write_muroran_source(folder: Path, external: Path, *, city_lines_only: bool 
     _link(raw / "pole_completions.csv", folder / "pole_completions.csv")
     records: list[dict[str, object]] = []
     if city_lines_only:
-        wb = openpyxl.load_workbook(raw / "triangle_table.xlsx", read_only=True)
-        fare_sheets = set(wb.sheetnames)
-        wb.close()
+        fares = read_workbook(raw / "triangle_table.xlsx", merged=False, sheets=lambda _name: False)
+        fare_sheets = set(fares.skipped)
         routes = read_feed(reference).routes
         for rec in routes.sort_values("route_id").to_dict("records"):
             rid = str(rec["route_id"])

@@ -32,6 +32,7 @@ from transit.gtfs.source.masters import (
 from transit.gtfs.source.model import FareTable, FeedConfig, Route, Source, Stop, Trip
 from transit.gtfs.source.profiles import LayoutProfile, get_profile, profile_from_mapping
 from transit.gtfs.source.resolve import resolve_stops
+from transit.gtfs.source.sheetroutes import SheetRoutes
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,11 @@ def read_source(
         folder / "fares", prof, wanted=_wanted_fare_tables(routes, prof, listed)
     )
     trips, trip_notices = read_timetables(
-        folder / "timetables", prof, routes=listed, progress=progress
+        folder / "timetables",
+        prof,
+        routes=listed,
+        progress=progress,
+        sheet_routes=SheetRoutes.of(config),
     )
     if listed is None:
         routes.extend(_unlisted_routes(trips, routes))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-
 from transit.core.errors import RefusedError
+from transit.core.excel import SheetGrid, write_workbook
+from transit.core.fileio import atomic_write_text
 from transit.gtfs.source.columns import ROUTES_CSV, STOPS_CSV
 
 FEED_TOML = """\
@@ -56,18 +56,15 @@ payment_method = 0                # 0 = pay on board
 transfers = 0                     # 0 = no free transfers
 """
 
-TIMETABLE_HEADER = {
-    "A1": "系統",
-    "A2": "運行日",
-    "B2": "平日",
-    "A3": "方向",
-    "B3": "0",
-    "A4": "行先",
-    "A5": "備考",
-    "A6": "停留所",
-    "B6": "停留所ID",
-    "C6": "着発",
-}
+TIMETABLE_HEADER: tuple[tuple[str, ...], ...] = (
+    ("系統",),
+    ("運行日", "平日"),
+    ("方向", "0"),
+    ("行先",),
+    ("備考",),
+    ("停留所", "停留所ID", "着発"),
+)
+"""Rows 1-6 of a timetable sheet in the ``transit`` layout (the route_id goes into B1)."""
 
 
 def write_template(folder: Path) -> list[Path]:
@@ -91,18 +88,13 @@ def write_template(folder: Path) -> list[Path]:
         (STOPS_CSV.name, ",".join(STOPS_CSV.template) + "\n"),
         (ROUTES_CSV.name, ",".join(ROUTES_CSV.template) + "\n"),
     ):
-        (folder / name).write_text(text, encoding="utf-8")
+        atomic_write_text(folder / name, text)
         written.append(folder / name)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "1_平日"
-    for cell, value in TIMETABLE_HEADER.items():
-        ws[cell] = value
-    path = folder / "timetables" / "timetable.xlsx"
-    wb.save(path)
+    path = write_workbook(
+        folder / "timetables" / "timetable.xlsx", [SheetGrid("1_平日", TIMETABLE_HEADER)]
+    )
     written.append(path)
     fare = folder / "fares" / "example.csv"
-    fare.write_text("運賃三角表 (例),,\n", encoding="utf-8")
+    atomic_write_text(fare, "運賃三角表 (例),,\n")
     written.append(fare)
     return written

@@ -60,8 +60,11 @@ def day_type_of_file(path: Path | str, profile: LayoutProfile) -> str:
     return ""
 
 
-def read_header(sheet: Sheet, profile: LayoutProfile) -> tuple[SheetHeader, list[Notice]]:
-    """Read the header block; missing labels and bad directions are reported."""
+def read_header(
+    sheet: Sheet, profile: LayoutProfile, *, route_id: str | None = None
+) -> tuple[SheetHeader, list[Notice]]:
+    """Read the header block; missing labels and bad directions are reported. ``route_id``
+    (from feed.toml's ``[sheets]``/``[workbooks]``) replaces the layout's route cell."""
     notices: list[Notice] = []
     for a1, label in sorted(profile.header_labels.items()):
         found = _cell_text(sheet, a1)
@@ -74,15 +77,8 @@ def read_header(sheet: Sheet, profile: LayoutProfile) -> tuple[SheetHeader, list
                     sheet.location(r, c),
                 )
             )
-    if profile.route_from == "sheet_name":
-        route_id = normalize_text(sheet.name)
-    else:
-        route_id = _cell_text(sheet, profile.route_cell)
-        if not route_id:
-            r, c = parse_cell_name(profile.route_cell)
-            notices.append(
-                notice("missing_header", "the route_id (系統) cell is empty", sheet.location(r, c))
-            )
+    if route_id is None:
+        route_id = _route_of(sheet, profile, notices)
     if profile.day_type_from == "cell":
         day_type = _cell_text(sheet, profile.day_type_cell)
     elif profile.day_type_from == "file":
@@ -108,50 +104,104 @@ def read_header(sheet: Sheet, profile: LayoutProfile) -> tuple[SheetHeader, list
     return SheetHeader(route_id, day_type, direction, pattern), notices
 
 
-def _stop_rows(sheet: Sheet, profile: LayoutProfile) -> tuple[list[_StopRow], list[Notice]]:
+def _route_of(sheet: Sheet, profile: LayoutProfile, notices: list[Notice]) -> str:
+    """The route_id the layout gives a sheet: its name, or its route cell (reported when empty)."""
+    if profile.route_from == "sheet_name":
+        return normalize_text(sheet.name)
+    route_id = _cell_text(sheet, profile.route_cell)
+    if not route_id:
+        where = (
+            sheet.location(*parse_cell_name(profile.route_cell))
+            if profile.route_cell
+            else Location(file=sheet.file, sheet=sheet.name)
+        )
+        notices.append(notice("missing_header", "the route_id (系統) cell is empty", where))
+    return route_id
+
+
+_NAME_MARK = re.compile(r"^(.+?)(?:\s*\(([着発])\)|\s+([着発]))$")
+
+
+def split_stop_mark(name: str) -> tuple[str, str]:
+    """A 着/発 mark written in a stop name: ``"県病院前(着)"``, ``"県病院前（着）"``,
+    ``"県病院前 着"``, ``"県病院前　発"`` -> ``("県病院前", "着")`` (or ``"発"``); any other
+    name -> ``(name, "")``. ``name`` is NFKC-normalized (full-width brackets and spaces are
+    half-width)."""
+    m = _NAME_MARK.match(name)
+    if m is None:
+        return name, ""
+    return m.group(1), m.group(2) or m.group(3)
+
+
+@dataclass(frozen=True)
+class _NamedRow:
+    """A row with a stop name: the name, the stop_id and 着/発 mark written beside it, and the
+    column of the mark (the 着発 column, or the name column when the mark is in the name)."""
+
+    row: int
+    name: str
+    given_id: str
+    mark: str
+    mark_col: int
+
+
+def _named_rows(sheet: Sheet, profile: LayoutProfile) -> list[_NamedRow]:
+    """The rows below the header with a stop name, marks taken from the 着発 column or the name."""
     name_col = column_number(profile.stop_name_col)
     id_col = column_number(profile.stop_id_col) if profile.stop_id_col else 0
     ad_col = column_number(profile.arrdep_col) if profile.arrdep_col else 0
-    raw: list[tuple[int, str, str, str]] = []
+    rows: list[_NamedRow] = []
     for r in range(profile.first_stop_row, sheet.nrows + 1):
         name = normalize_text(sheet.text(r, name_col))
         if not name:
             continue
         sid = normalize_text(sheet.text(r, id_col)) if id_col else ""
         mark = normalize_text(sheet.text(r, ad_col)) if ad_col else ""
-        raw.append((r, name, sid, mark))
+        if mark:
+            rows.append(_NamedRow(r, name, sid, mark, ad_col))
+        else:
+            bare, in_name = split_stop_mark(name)
+            rows.append(_NamedRow(r, bare, sid, in_name, name_col))
+    return rows
+
+
+def _stop_rows(sheet: Sheet, profile: LayoutProfile) -> tuple[list[_StopRow], list[Notice]]:
+    """The sheet's stops: a 着 row followed by the 発 row of the same name is one stop (so are
+    two unmarked rows of one name); any other row is a stop with one time."""
+    raw = _named_rows(sheet, profile)
     rows: list[_StopRow] = []
     notices: list[Notice] = []
     i = 0
     while i < len(raw):
-        r, name, sid, mark = raw[i]
+        cur = raw[i]
         nxt = raw[i + 1] if i + 1 < len(raw) else None
-        if mark in ARRIVAL_MARKS:
-            if nxt is not None and nxt[1] == name and nxt[3] in DEPARTURE_MARKS:
-                rows.append(_StopRow(name, sid or nxt[2], r, nxt[0], i + 1))
-                i += 2
-                continue
+        if nxt is not None and nxt.name == cur.name and _pair(cur, nxt):
+            rows.append(_StopRow(cur.name, cur.given_id or nxt.given_id, cur.row, nxt.row, i + 1))
+            i += 2
+            continue
+        if cur.mark in ARRIVAL_MARKS:
             notices.append(
                 notice(
                     "unpaired_arrival",
-                    f"着 row of {name!r} is not followed by a 発 row of the same stop",
-                    sheet.location(r, ad_col),
+                    f"着 row of {cur.name!r} is not followed by a 発 row of the same stop",
+                    sheet.location(cur.row, cur.mark_col),
                 )
             )
-        elif (
-            not mark
-            and nxt is not None
-            and nxt[1] == name
-            and not nxt[3]
-            and (not sid or not nxt[2] or sid == nxt[2])
-        ):
-            # the same stop on two rows without 着/発 marks: arrival row, then departure row
-            rows.append(_StopRow(name, sid or nxt[2], r, nxt[0], i + 1))
-            i += 2
-            continue
-        rows.append(_StopRow(name, sid, r, r, i + 1))
+        rows.append(_StopRow(cur.name, cur.given_id, cur.row, cur.row, i + 1))
         i += 1
     return rows, notices
+
+
+def _pair(cur: _NamedRow, nxt: _NamedRow) -> bool:
+    """Whether two consecutive rows of one name are the arrival and departure of one stop."""
+    if cur.mark in ARRIVAL_MARKS:
+        return nxt.mark in DEPARTURE_MARKS
+    # the same stop on two rows without 着/発 marks: arrival row, then departure row
+    return (
+        not cur.mark
+        and not nxt.mark
+        and (not cur.given_id or not nxt.given_id or cur.given_id == nxt.given_id)
+    )
 
 
 def _read_time(sheet: Sheet, row: int, col: int, notices: list[Notice]) -> CellTime:

@@ -4,6 +4,12 @@ Every reader returns the same :class:`Workbook`: sheets of raw cell values (text
 :class:`datetime.time` / :class:`datetime.datetime` / :class:`datetime.timedelta` for Excel date
 and time cells, ``None`` for empty) and the merged ranges of each sheet, so the layout code and
 the checks never depend on the file format.
+
+A cell holding a formula (``=B3``) is read by the value Excel computed and saved with it; a
+formula saved without one (a workbook written by a program and never opened in Excel) is
+listed in ``Sheet.uncached`` for the reader to report, its cell read as empty. An ``.xlsx`` is a
+zip archive: its declared sizes are checked (:func:`transit.core.safezip.check_zip_file`) before
+openpyxl opens it, so a workbook bomb is refused.
 """
 
 from __future__ import annotations
@@ -11,15 +17,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import xlrd
 
 from transit.core.errors import InputError, Location
+from transit.core.notices import Notice
+from transit.core.safezip import ZipLimits, check_zip_file, read_member
 
 CellValue = str | int | float | dt.time | dt.datetime | dt.timedelta | None
 
@@ -63,13 +73,16 @@ def parse_cell_name(name: str) -> tuple[int, int]:
 class Sheet:
     """One sheet as a grid: ``rows[r][c]`` is the cell at 1-based row ``r + 1``, column ``c + 1``.
 
-    ``merged`` lists merged ranges as A1 ranges (``"B2:C3"``); ``file`` is the workbook's name.
+    ``merged`` lists merged ranges as A1 ranges (``"B2:C3"``); ``file`` is the workbook's name;
+    ``uncached`` the ``(A1 cell, formula)`` of every formula saved without a computed value
+    (those cells are ``None`` in ``rows``).
     """
 
     file: str
     name: str
     rows: tuple[tuple[CellValue, ...], ...]
     merged: tuple[str, ...] = ()
+    uncached: tuple[tuple[str, str], ...] = ()
 
     @property
     def nrows(self) -> int:
@@ -121,6 +134,8 @@ class Workbook:
     sheets: tuple[Sheet, ...]
     skipped: tuple[str, ...] = ()
     """Names of the sheets not read (filtered out by the caller)."""
+    notices: tuple[Notice, ...] = ()
+    """Warnings about the file itself (a zip member with a suspicious name)."""
 
     def __iter__(self) -> Iterator[Sheet]:
         return iter(self.sheets)
@@ -132,22 +147,28 @@ class Workbook:
 
 
 def read_workbook(
-    path: Path, *, merged: bool = True, sheets: Callable[[str], bool] | None = None
+    path: Path,
+    *,
+    merged: bool = True,
+    sheets: Callable[[str], bool] | None = None,
+    limits: ZipLimits | None = None,
 ) -> Workbook:
     """Read ``.xlsx``/``.xlsm`` (openpyxl), ``.xls`` (xlrd) or ``.csv`` (UTF-8, BOM accepted).
 
     With ``merged=False`` an ``.xlsx`` is read in openpyxl's faster read-only mode and
     ``Sheet.merged`` stays empty. ``sheets`` (a test on the sheet name) reads only the sheets it
-    accepts; the others are not parsed at all.
+    accepts; the others are not parsed at all. ``limits`` bound what an ``.xlsx`` may unpack to
+    (default: :meth:`ZipLimits.from_env`).
 
     Raises
     ------
     InputError
-        When the file is not a workbook of its kind (wrong extension, corrupt, not UTF-8).
+        When the file is not a workbook of its kind (wrong extension, corrupt, not UTF-8), or
+        an ``.xlsx`` unpacks to more than ``limits`` allow (located at the zip member).
     """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, merged=merged, wanted=sheets)
+        return _read_xlsx(path, merged=merged, wanted=sheets, limits=limits)
     if suffix == ".xls":
         return _read_xls(path, wanted=sheets)
     if suffix == ".csv":
@@ -158,11 +179,17 @@ def read_workbook(
 
 
 def _read_xlsx(
-    path: Path, *, merged: bool = True, wanted: Callable[[str], bool] | None = None
+    path: Path,
+    *,
+    merged: bool = True,
+    wanted: Callable[[str], bool] | None = None,
+    limits: ZipLimits | None = None,
 ) -> Workbook:
+    warnings = check_zip_file(path, limits)
     try:
         data = path.read_bytes()
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=not merged)
+        formulas = _formula_cells(path, data, wanted, limits)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise InputError(
             f"cannot be read as an Excel .xlsx workbook ({exc})", Location.of(path)
@@ -173,12 +200,72 @@ def _read_xlsx(
         if wanted is not None and not wanted(ws.title):
             skipped.append(ws.title)
             continue
-        rows = tuple(tuple(_xlsx_value(v) for v in row) for row in ws.iter_rows(values_only=True))
+        rows, uncached = _xlsx_rows(ws, formulas.get(ws.title, {}))
         ranges = getattr(ws, "merged_cells", None)
         spans = tuple(sorted(str(r) for r in ranges.ranges)) if ranges is not None else ()
-        sheets.append(Sheet(path.name, ws.title, rows, spans))
+        sheets.append(Sheet(path.name, ws.title, rows, spans, uncached))
     wb.close()
-    return Workbook(path, tuple(sheets), tuple(skipped))
+    return Workbook(path, tuple(sheets), tuple(skipped), tuple(warnings))
+
+
+Rows = tuple[tuple[CellValue, ...], ...]
+Formulas = Mapping[tuple[int, int], str]
+"""The formula of each formula cell of a sheet, by 1-based ``(row, column)``."""
+
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _xlsx_rows(ws: Any, formulas: Formulas) -> tuple[Rows, tuple[tuple[str, str], ...]]:
+    """The values of a sheet loaded with ``data_only``, and its formulas without a cached
+    value (a formula whose cached value is the empty string is a blank cell)."""
+    if not formulas:
+        return tuple(
+            tuple(_xlsx_value(v) for v in row) for row in ws.iter_rows(values_only=True)
+        ), ()
+    rows: list[tuple[CellValue, ...]] = []
+    uncached: list[tuple[str, str]] = []
+    for r, cells in enumerate(ws.iter_rows(), start=1):
+        values = tuple(_xlsx_value(getattr(cell, "value", None)) for cell in cells)
+        for c, cell in enumerate(cells, start=1):
+            if (r, c) in formulas and values[c - 1] is None and cell.data_type != "str":
+                uncached.append((cell_name(r, c), formulas[(r, c)]))
+        rows.append(values)
+    return tuple(rows), tuple(uncached)
+
+
+def _formula_cells(
+    path: Path, data: bytes, wanted: Callable[[str], bool] | None, limits: ZipLimits | None
+) -> dict[str, Formulas]:
+    """The formula cells of each wanted sheet; ``{}`` (and no second parse) when no part of
+    the workbook holds a formula element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = [
+            i
+            for i in zf.infolist()
+            if i.filename.endswith(".xml") and "sharedStrings" not in i.filename
+        ]
+        if not any(_FORMULA_ELEMENT.search(read_member(path, zf, i, limits)) for i in parts):
+            return {}
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+    out: dict[str, Formulas] = {}
+    for ws in wb.worksheets:
+        if wanted is not None and not wanted(ws.title):
+            continue
+        found = _sheet_formulas(ws)
+        if found:
+            out[ws.title] = found
+    wb.close()
+    return out
+
+
+def _sheet_formulas(ws: Any) -> dict[tuple[int, int], str]:
+    """The formula of every formula cell of a sheet loaded without ``data_only``."""
+    found: dict[tuple[int, int], str] = {}
+    for r, cells in enumerate(ws.iter_rows(), start=1):
+        for c, cell in enumerate(cells, start=1):
+            if getattr(cell, "data_type", None) == "f":
+                found[(r, c)] = str(getattr(cell.value, "text", cell.value))
+    return found
 
 
 def _xlsx_value(v: object) -> CellValue:
