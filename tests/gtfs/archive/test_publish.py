@@ -13,9 +13,10 @@ from tests.gtfs.factory import one_trip_tables
 from transit.cli import main
 from transit.core.errors import InputError, RefusedError
 from transit.core.notices import Severity
-from transit.gtfs import publish as publish_mod
+from transit.gtfs.archive import publish as publish_mod
+from transit.gtfs.archive.layout import latest_version, list_versions, read_history
+from transit.gtfs.archive.publish import publish_feed
 from transit.gtfs.feedio import write_feed
-from transit.gtfs.publish import latest_version, list_versions, publish_feed, read_history
 from transit.gtfs.validate import JudgeNotice, ValidationReport
 
 NOW = dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
@@ -55,7 +56,7 @@ def test_first_publication_layout(tmp_path: Path) -> None:
     assert manifest["forced"] is False
     assert manifest["previous_version"] is None
     assert json.loads((archive / "latest" / "manifest.json").read_text("utf-8")) == manifest
-    assert sorted(p.name for p in archive.iterdir()) == ["20260401-v1", "history.json", "latest"]
+    assert sorted(p.name for p in archive.iterdir()) == [".lock", "20260401-v1", "history.json", "latest"]
     assert [h["version"] for h in read_history(archive)] == ["20260401-v1"]
     assert not (archive / "20260401-v1" / "diff.json").exists()
 
@@ -144,7 +145,7 @@ def test_failure_while_assembling_leaves_no_trace(
     monkeypatch.setattr(publish_mod, "atomic_write_bytes", failing)
     with pytest.raises(OSError, match="disk full"):
         publish_feed(b, archive, report=report(b), now=NOW)
-    assert sorted(p.name for p in archive.iterdir()) == ["20260401-v1", "history.json", "latest"]
+    assert sorted(p.name for p in archive.iterdir()) == [".lock", "20260401-v1", "history.json", "latest"]
     assert (archive / "latest" / "feed.zip").read_bytes() == a.read_bytes()
 
 
