@@ -204,6 +204,15 @@ def discard(archive: Path, name: str) -> None:
     remove_entry(gone)
 
 
+def remove_temporary(entry: Path) -> str:
+    """Delete a temporary entry an interrupted publication left; returns the line saying so."""
+    kind = "link" if entry.is_symlink() else "folder" if entry.is_dir() else "file"
+    remove_entry(entry)
+    return (
+        f"recovered: removed the temporary {kind} {entry.name} left by an interrupted publication"
+    )
+
+
 def remove_entry(path: Path) -> None:
     """Delete a file, link or folder (not following links)."""
     if path.is_dir() and not path.is_symlink():

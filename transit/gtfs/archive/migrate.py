@@ -10,6 +10,7 @@ failed before they were recorded, and are removed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,12 @@ from transit.gtfs.archive.layout import (
     prune_versions,
     read_json,
     remove_entry,
+    remove_temporary,
     switch_link,
     temp_name,
 )
+
+_OLD_TEMP = re.compile(r"^\.(\d{8}-v\d+\.|history\.json\..+\.tmp\.json$)")
 
 
 def migrate(archive: Path) -> list[str]:
@@ -44,7 +48,8 @@ def migrate(archive: Path) -> list[str]:
         return []
     history = _old_history(archive)
     listed = [str(entry["version"]) for entry in history]
-    lines = prune_versions(archive, listed)
+    lines = _remove_old_temporaries(archive)
+    lines += prune_versions(archive, listed)
     last = listed[-1] if listed else None
     if last is not None:
         _give_history(archive, last, history)
@@ -52,13 +57,19 @@ def migrate(archive: Path) -> list[str]:
     if last is None:
         remove_entry(archive / HISTORY_NAME)
         fsync_dir(archive)
-        return [*lines, "migrated: the old history.json recorded no publication; removed it"]
+        return [*lines, "migrated: the old layout recorded no publication; removed what it left"]
     switch_link(archive, HISTORY_NAME, HISTORY_LINK_TARGET)
     return [
         *lines,
         f"migrated: {LATEST} is now a link to {last} and {HISTORY_NAME} a link to "
         f"{HISTORY_LINK_TARGET} (see docs/publishing.md)",
     ]
+
+
+def _remove_old_temporaries(archive: Path) -> list[str]:
+    """The temporary entries the old code left: ``.20260401-v2.k3j2abcd/`` (a version being
+    assembled) and ``.history.json.….tmp.json``; nothing else (an ``.htaccess`` stays)."""
+    return [remove_temporary(e) for e in sorted(archive.iterdir()) if _OLD_TEMP.match(e.name)]
 
 
 def _old_history(archive: Path) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ from transit.gtfs.archive.layout import (
     list_versions,
     pointer,
     prune_versions,
-    remove_entry,
+    remove_temporary,
     switch_link,
     version_history,
 )
@@ -68,16 +68,8 @@ def recover(archive: Path) -> list[str]:
 
 
 def _remove_temporaries(archive: Path) -> list[str]:
-    lines = []
-    for entry in sorted(archive.iterdir()):
-        if not entry.name.startswith(TMP_PREFIX):
-            continue
-        kind = "link" if entry.is_symlink() else "folder" if entry.is_dir() else "file"
-        remove_entry(entry)
-        lines.append(
-            f"recovered: removed the temporary {kind} {entry.name} left by an interrupted "
-            "publication"
-        )
+    found = sorted(e for e in archive.iterdir() if e.name.startswith(TMP_PREFIX))
+    lines = [remove_temporary(entry) for entry in found]
     if lines:
         fsync_dir(archive)
     return lines
