@@ -3,7 +3,6 @@ file snapshots, and publishers run in forked children that a counter kills at st
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fcntl
 import hashlib
@@ -15,9 +14,11 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.gtfs.factory import one_trip_tables
 from transit.core.errors import TransitError
@@ -80,6 +81,16 @@ def to_old_layout(archive: Path) -> None:
     for version in list_versions(archive):
         (archive / version / HISTORY_NAME).unlink()
     (archive / ".lock").unlink(missing_ok=True)
+
+
+def unfinished_v3(archive: Path) -> None:
+    """Next to 20260401-v1 and -v2: what a publication killed after its version folder's
+    rename and before the switch leaves, plus the temporary entries of two more runs."""
+    shutil.copytree(archive / "20260401-v2", archive / "20260401-v3")
+    tmp = archive / ".tmp-20260401-v3-0badc0de"
+    tmp.mkdir()
+    (tmp / "feed.zip").write_bytes(b"PK\x03\x04 half a feed")
+    (archive / ".tmp-latest-12345678").symlink_to("20260401-v3")
 
 
 # --- forked publishers ----------------------------------------------------------------------
@@ -197,13 +208,34 @@ def killed_at(work: Callable[[], object], n: int, *, torn: bool = False) -> int:
     return run_forked(armed)
 
 
-@contextlib.contextmanager
-def no_fsync() -> Iterator[None]:
-    """``os.fsync`` does nothing inside the block (children forked in it inherit that). A
-    SIGKILL loses no written data, only a power cut does, so killing tests need no flush."""
-    real = os.fsync
-    os.fsync = lambda fd: None
-    try:
-        yield
-    finally:
-        os.fsync = real
+def quicken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that kill many publishers: ``os.fsync`` does nothing (a SIGKILL loses no
+    written data, only a power cut does), and the publication's pure computations on feeds
+    (read, period, continuity, diff) are remembered by content, so that a child reaches its
+    disk steps at once. The disk steps themselves are the real ones. Children forked later
+    inherit all of it; ``monkeypatch`` undoes it after the test."""
+    from transit.gtfs.archive import publish as publish_mod
+
+    real_read = publish_mod.read_feed
+    feeds: dict[str, Any] = {}
+    results: dict[tuple[object, ...], Any] = {}
+
+    def read_feed(path: Path | str) -> Any:
+        key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if key not in feeds:
+            feeds[key] = real_read(path)
+        return feeds[key]
+
+    def remembered(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*feed_args: Any) -> Any:
+            key = (name, *map(id, feed_args))  # the feeds are the ones kept in ``feeds``
+            if key not in results:
+                results[key] = real(*feed_args)
+            return results[key]
+
+        return call
+
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    monkeypatch.setattr(publish_mod, "read_feed", read_feed)
+    for name in ("feed_period", "check_continuity", "diff_feeds"):
+        monkeypatch.setattr(publish_mod, name, remembered(name, getattr(publish_mod, name)))

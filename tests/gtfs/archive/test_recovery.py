@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gtfs.archive.kit import NOW, make_zip, report, snapshot
+from tests.gtfs.archive.kit import NOW, make_zip, report, snapshot, unfinished_v3
 from transit.cli import main
 from transit.core.errors import InputError
 from transit.gtfs.archive import publish as publish_mod
@@ -29,23 +29,13 @@ def two(tmp_path: Path) -> Path:
     return archive
 
 
-def _unfinished_v3(archive: Path) -> None:
-    """What a publication killed after its version folder's rename and before the switch
-    leaves, plus the temporary entries of two more interrupted runs."""
-    shutil.copytree(archive / "20260401-v2", archive / "20260401-v3")
-    tmp = archive / ".tmp-20260401-v3-0badc0de"
-    tmp.mkdir()
-    (tmp / "feed.zip").write_bytes(b"PK\x03\x04 half a feed")
-    (archive / ".tmp-latest-12345678").symlink_to("20260401-v3")
-
-
 def test_cli_says_what_it_recovered(
     two: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The next `transit gtfs publish` removes temporary entries and the unfinished version,
     prints one line for each, then goes on (here: refuses a feed already published, exit 1)."""
     before = snapshot(two)
-    _unfinished_v3(two)
+    unfinished_v3(two)
     assert main(["gtfs", "publish", str(tmp_path / "b.zip"), "--archive", str(two)]) == 1
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
@@ -73,7 +63,7 @@ def test_cli_says_what_it_recovered(
 def test_recovered_lines_come_with_the_publication(two: Path, tmp_path: Path) -> None:
     """The library passes each line to ``on_recovered`` and keeps them in the publication;
     the version number of the removed folder is used again (it was never published)."""
-    _unfinished_v3(two)
+    unfinished_v3(two)
     seen: list[str] = []
     c = make_zip(tmp_path / "c.zip", version="3")
     pub = publish_feed(c, two, report=report(c), now=NOW, on_recovered=seen.append)
