@@ -46,6 +46,18 @@ def report(path: Path, errors: int = 0) -> ValidationReport:
     )
 
 
+def two_versions(root: Path, name: str = "archive") -> Path:
+    """``root/name``: an archive with 20260401-v1 (``root/a.zip``) and 20260401-v2
+    (``root/b.zip``), published by the code under test."""
+    from transit.gtfs.archive.publish import publish_feed
+
+    archive = root / name
+    for zip_name, version in (("a.zip", "1"), ("b.zip", "2")):
+        feed = make_zip(root / zip_name, version=version)
+        publish_feed(feed, archive, report=report(feed), now=NOW)
+    return archive
+
+
 def snapshot(archive: Path) -> dict[str, str]:
     """SHA-256 of every file of every version folder, by path relative to the archive."""
     return {

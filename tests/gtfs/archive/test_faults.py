@@ -35,6 +35,7 @@ from tests.gtfs.archive.kit import (
     snapshot,
     steps_of,
     to_old_layout,
+    two_versions,
     unfinished_v3,
 )
 from transit.core.errors import RefusedError
@@ -51,10 +52,7 @@ class Bench:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.base = root / "base"
-        for name, version in (("a.zip", "1"), ("b.zip", "2")):
-            feed = make_zip(root / name, version=version)
-            publish_feed(feed, self.base, report=report(feed), now=NOW)
+        self.base = two_versions(root, "base")
         self.c = make_zip(root / "c.zip", version="3")
         self.c_sha = hashlib.sha256(self.c.read_bytes()).hexdigest()
         self.kills = 0

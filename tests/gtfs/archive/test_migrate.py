@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.gtfs.archive.kit import NOW, changed_files, make_zip, report, snapshot, to_old_layout
+from tests.gtfs.archive.kit import (
+    NOW,
+    changed_files,
+    make_zip,
+    report,
+    snapshot,
+    to_old_layout,
+    two_versions,
+)
 from transit.gtfs.archive.audit import check_archive
 from transit.gtfs.archive.layout import is_legacy, list_versions, read_history
 from transit.gtfs.archive.publish import publish_feed
@@ -25,10 +33,7 @@ MIGRATED = (
 @pytest.fixture
 def old(tmp_path: Path) -> Path:
     """An archive of the old layout with 20260401-v1 (a.zip) and 20260401-v2 (b.zip)."""
-    archive = tmp_path / "archive"
-    for name, version in (("a.zip", "1"), ("b.zip", "2")):
-        feed = make_zip(tmp_path / name, version=version)
-        publish_feed(feed, archive, report=report(feed), now=NOW)
+    archive = two_versions(tmp_path)
     to_old_layout(archive)
     assert is_legacy(archive)
     assert check_archive(archive) == [
@@ -96,10 +101,7 @@ def test_what_the_old_code_left_after_crashes_is_cleaned(old: Path, tmp_path: Pa
 def test_a_copy_that_followed_the_links_is_migrated_again(tmp_path: Path) -> None:
     """Copied without keeping links (``cp -rL``, ``scp -r``), latest/ and history.json are
     real again: the copy reads as the old layout and its next publication migrates it."""
-    archive = tmp_path / "archive"
-    for name, version in (("a.zip", "1"), ("b.zip", "2")):
-        feed = make_zip(tmp_path / name, version=version)
-        publish_feed(feed, archive, report=report(feed), now=NOW)
+    archive = two_versions(tmp_path)
     copy = tmp_path / "copy"
     shutil.copytree(archive, copy, symlinks=False)
     assert is_legacy(copy)

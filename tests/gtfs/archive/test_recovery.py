@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gtfs.archive.kit import NOW, make_zip, report, snapshot, unfinished_v3
+from tests.gtfs.archive.kit import NOW, make_zip, report, snapshot, two_versions, unfinished_v3
 from transit.cli import main
 from transit.core.errors import InputError
 from transit.gtfs.archive import publish as publish_mod
@@ -18,15 +18,14 @@ from transit.gtfs.archive.layout import ArchiveDamagedError, list_versions, read
 from transit.gtfs.archive.publish import publish_feed
 from transit.gtfs.archive.recovery import recover_archive
 
+#: The entries of the archive of two versions, and of nothing else.
+TWO_ENTRIES = [".lock", "20260401-v1", "20260401-v2", "history.json", "latest"]
+
 
 @pytest.fixture
 def two(tmp_path: Path) -> Path:
     """An archive with 20260401-v1 (a.zip) and 20260401-v2 (b.zip)."""
-    archive = tmp_path / "archive"
-    for name, version in (("a.zip", "1"), ("b.zip", "2")):
-        feed = make_zip(tmp_path / name, version=version)
-        publish_feed(feed, archive, report=report(feed), now=NOW)
-    return archive
+    return two_versions(tmp_path)
 
 
 def test_cli_says_what_it_recovered(
@@ -49,13 +48,7 @@ def test_cli_says_what_it_recovered(
     assert captured.err == (
         "error: b.zip: this feed is already published as 20260401-v2 (same SHA-256)\n"
     )
-    assert sorted(p.name for p in two.iterdir()) == [
-        ".lock",
-        "20260401-v1",
-        "20260401-v2",
-        "history.json",
-        "latest",
-    ]
+    assert sorted(p.name for p in two.iterdir()) == TWO_ENTRIES
     assert snapshot(two) == before
     assert check_archive(two) == []
 
@@ -189,12 +182,6 @@ def test_a_failed_switch_leaves_nothing(
     c = make_zip(tmp_path / "c.zip", version="3")
     with pytest.raises(OSError, match="Input/output error"):
         publish_feed(c, two, report=report(c))
-    assert sorted(p.name for p in two.iterdir()) == [
-        ".lock",
-        "20260401-v1",
-        "20260401-v2",
-        "history.json",
-        "latest",
-    ]
+    assert sorted(p.name for p in two.iterdir()) == TWO_ENTRIES
     assert [e["version"] for e in read_history(two)] == ["20260401-v1", "20260401-v2"]
     assert snapshot(two) == before
