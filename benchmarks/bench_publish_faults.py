@@ -10,12 +10,15 @@ publication (``--fake-judge``: a report of 0 notices), so that the time goes to 
 
 Scenarios:
 
-- ``sequential``: a publication killed at a moment drawn uniformly over a publication's
-  duration (measured first), then a normal one of the same feed (which recovers first);
+- ``sequential``: a publication killed at a random moment (:meth:`Lab.kill`: a third anywhere
+  in it, two thirds while it writes, from durations measured first), then a normal one of the
+  same feed (which recovers first); the table below says what each kill had left;
 - ``concurrent``: three publishers (feeds X, X, Y, ``--wait 60``) started together, one of them
   killed at a random moment, then normal publications of X and Y;
-- ``exec``: as ``sequential``, each publisher a new ``python`` process killed after it is
-  ready.
+- ``exec``: as ``sequential``, each publisher a new ``python`` process.
+
+``--kills`` and ``--exec-kills`` count the kills that landed (a publication that finished
+before its moment is counted apart, as "done first").
 
 After every normal publication: :func:`transit.gtfs.archive.audit.check_archive` finds nothing
 (versions = history, latest = its manifest = the last entry, no SHA-256 twice, no temporary
@@ -167,11 +170,18 @@ class Lab:
         if code != 0 and not (code == 1 and "already published" in text):
             tally.violations.append(f"publisher exit {code}: {text!r}")
 
-    def moment(self, rng: random.Random, *, stretch: float = 1.1) -> float:
-        """When to kill: half the time anywhere in a publication, half the time from about
-        when it starts writing (:func:`calibrate` measured both)."""
-        end = self.duration * stretch
-        return rng.uniform(0, end) if rng.random() < 0.5 else rng.uniform(self.writes_at, end)
+    def kill(self, pid: int, rng: random.Random, *, stretch: float = 1.1) -> bool:
+        """SIGKILL publisher ``pid`` at a random moment; True when it was still running.
+
+        A third of the moments fall anywhere in a publication (drawn over its measured
+        duration times ``stretch``); the others in its writing, drawn over 1.5 times the
+        measured time from its first temporary entry to its end and counted from when the
+        archive shows a temporary entry (so that a loaded machine does not shift them)."""
+        if rng.random() < 1 / 3:
+            return kill_after(pid, rng.uniform(0, self.duration * stretch))
+        if not wait_for_writing(pid, self.archive):
+            return False
+        return kill_after(pid, rng.uniform(0, (self.duration - self.writes_at) * 1.5))
 
     def audit(self, feeds: list[Path], tally: Tally) -> None:
         """Every invariant after a normal publication (see the module docstring)."""
@@ -228,6 +238,15 @@ def kill_after(pid: int, delay: float) -> bool:
     return os.waitstatus_to_exitcode(status) == -signal.SIGKILL
 
 
+def wait_for_writing(pid: int, archive: Path) -> bool:
+    """Wait until a temporary entry appears in the archive; False when ``pid`` ended first."""
+    while not any(p.name.startswith(TMP_PREFIX) for p in archive.iterdir()):
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            return False
+        time.sleep(0.0002)
+    return True
+
+
 def calibrate(lab: Lab, runs: int = 5) -> None:
     """Set ``lab.duration`` (seconds of a whole publication, fork to exit) and
     ``lab.writes_at`` (seconds until its first temporary entry appears in the archive): the
@@ -254,19 +273,25 @@ def calibrate(lab: Lab, runs: int = 5) -> None:
     lab.duration, lab.writes_at = statistics.median(ends), statistics.median(writes)
 
 
+def kill_then_recover(lab: Lab, tally: Tally, feed: Path, pid: int, rng: random.Random) -> None:
+    """Kill publisher ``pid`` (of ``feed``) at a random moment, note what it left, then a
+    normal publication of ``feed`` and the audit."""
+    tally.started += 1
+    if lab.kill(pid, rng):
+        tally.killed += 1
+        tally.left[what_was_left(lab.archive, [feed])] += 1
+    else:
+        tally.finished_first += 1
+    lab.normal(feed, tally)
+    lab.audit([feed], tally)
+
+
 def sequential(lab: Lab, kills: int, rng: random.Random) -> Tally:
+    """Publications forked and killed until ``kills`` kills landed (at most 4× as many runs)."""
     tally = Tally("sequential")
-    for _ in range(kills):
+    while tally.killed < kills and tally.started < 4 * kills:
         feed = lab.next_feed()
-        pid = lab.fork(feed, lab.new_log())
-        tally.started += 1
-        if kill_after(pid, lab.moment(rng)):
-            tally.killed += 1
-            tally.left[what_was_left(lab.archive, [feed])] += 1
-        else:
-            tally.finished_first += 1
-        lab.normal(feed, tally)
-        lab.audit([feed], tally)
+        kill_then_recover(lab, tally, feed, lab.fork(feed, lab.new_log()), rng)
     return tally
 
 
@@ -278,7 +303,7 @@ def concurrent(lab: Lab, rounds: int, rng: random.Random) -> Tally:
         pids = [lab.fork(feed, log) for feed, log in zip((x, x, y), logs, strict=True)]
         tally.started += 3
         victim = rng.randrange(3)
-        killed = kill_after(pids[victim], lab.moment(rng, stretch=2.5))
+        killed = lab.kill(pids[victim], rng, stretch=2.5)
         tally.killed += killed
         tally.finished_first += not killed
         for i, pid in enumerate(pids):
@@ -304,24 +329,19 @@ def exec_child(feed: Path, archive: Path, judge_dir: Path | None) -> int:
 
 
 def exec_kills(lab: Lab, kills: int, judge_dir: Path | None, rng: random.Random) -> Tally:
+    """As :func:`sequential`, each publisher a fresh interpreter (``--child``), its moment
+    counted from when it says it is ready."""
     tally = Tally("exec")
     extra = [] if judge_dir is None else ["--judge-dir", str(judge_dir)]
-    for _ in range(kills):
+    while tally.killed < kills and tally.started < 4 * kills:
         feed = lab.next_feed()
         cmd = [sys.executable, __file__, "--child", str(feed), str(lab.archive), *extra]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         assert proc.stdout is not None
         proc.stdout.readline()  # "ready": imports done
-        tally.started += 1
-        if kill_after(proc.pid, lab.moment(rng)):
-            tally.killed += 1
-            tally.left[what_was_left(lab.archive, [feed])] += 1
-        else:
-            tally.finished_first += 1
-        proc.returncode = -signal.SIGKILL  # reaped by kill_after
+        kill_then_recover(lab, tally, feed, proc.pid, rng)
+        proc.returncode = -signal.SIGKILL  # reaped already
         proc.stdout.close()
-        lab.normal(feed, tally)
-        lab.audit([feed], tally)
     return tally
 
 
@@ -371,8 +391,8 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[Tally], dict[str, ob
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("bench-output"))
-    parser.add_argument("--kills", type=int, default=300, help="sequential kills")
-    parser.add_argument("--rounds", type=int, default=30, help="concurrent rounds")
+    parser.add_argument("--kills", type=int, default=300, help="kills of forked publishers")
+    parser.add_argument("--rounds", type=int, default=30, help="rounds of 3 publishers")
     parser.add_argument("--exec-kills", type=int, default=20, help="kills of fresh processes")
     parser.add_argument("--seed", type=int, default=20260320)
     parser.add_argument("--fake-judge", action="store_true")
@@ -397,7 +417,7 @@ def main() -> int:
     print_table(
         "what the kills left before recovery (killed runs)",
         ["scenario", *states],
-        [(t.scenario, *(t.left[state] for state in states)) for t in tallies],
+        [(t.scenario, *(t.left[state] for state in states)) for t in tallies if t.left],
     )
     for t in tallies:
         for v in t.violations[:20]:
