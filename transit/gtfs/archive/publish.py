@@ -130,6 +130,9 @@ def publish_feed(
         Already published, judge errors, or broken continuity (the last two unless ``force``).
     ArchiveBusyError
         Another publication holds the archive past ``wait_s``.
+    ArchiveDamagedError
+        The archive is in a state no crash leaves (see
+        :func:`~transit.gtfs.archive.recovery.recover`); nothing is changed.
     InputError
         The feed is missing, not a zip, or has no start date; the archive's file system has
         no symbolic links.
