@@ -28,9 +28,10 @@ def main() -> int:
         t0 = time.perf_counter()
         rc = subprocess.call([sys.executable, str(script), "--out", str(args.out)])
         results.append((script.stem, rc, time.perf_counter() - t0))
-    print("\nbenchmark        exit   wall_s")
+    width = max([len("benchmark"), *(len(name) for name, _, _ in results)])
+    print(f"\n{'benchmark':<{width}} exit   wall_s")
     for name, rc, wall in results:
-        print(f"{name:<16} {rc:>4} {wall:>8.1f}")
+        print(f"{name:<{width}} {rc:>4} {wall:>8.1f}")
     return 0 if all(rc == 0 for _, rc, _ in results) else 1
 
 

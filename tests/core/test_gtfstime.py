@@ -18,6 +18,7 @@ from transit.core.gtfstime import (
     format_hhmm,
     format_hmm,
     format_time,
+    format_time_of_day,
     gtfs_seconds,
     gtfs_seconds_array,
     normalize_gtfs_time,
@@ -236,6 +237,12 @@ def test_clock_round_trip(seconds: int) -> None:
     assert parse_clock(format_clock(seconds)) == seconds
     if seconds >= 0:
         assert parse_clock(format_hhmm(seconds)) == seconds - seconds % 60
+
+
+def test_format_time_of_day_in_the_moments_own_zone() -> None:
+    jst = dt.timezone(dt.timedelta(hours=9))
+    assert format_time_of_day(dt.datetime(2026, 3, 20, 9, 0, 5, tzinfo=jst)) == "09:00:05"
+    assert format_time_of_day(dt.datetime(2026, 3, 20, 23, 59, 59, 999999)) == "23:59:59"
 
 
 @pytest.mark.parametrize("text", ["8", "8:5", "08:60", "08:30:61", "ab:cd", "", "8:30 am"])

@@ -10,11 +10,12 @@ import click
 
 from transit.cli.common import print_table, say, write_json
 from transit.core.errors import InputError, Location, WorkError
+from transit.gtfs.archive.lock import DEFAULT_WAIT_S, ENV_WAIT
+from transit.gtfs.archive.publish import publish_feed
 from transit.gtfs.continuity import MIN_DAYS
 from transit.gtfs.diff import MOVE_THRESHOLD_M, diff_feeds
 from transit.gtfs.export.folder import export_feed
 from transit.gtfs.feedio import read_feed
-from transit.gtfs.publish import publish_feed
 from transit.gtfs.stats import (
     compute_service_stats,
     default_dates,
@@ -119,13 +120,23 @@ def diff_cmd(
 @click.option(
     "--force", is_flag=True, help="Publish despite judge errors or a continuity break (recorded)."
 )
-def publish_cmd(feed: Path, archive: Path, force: bool) -> None:
+@click.option(
+    "--wait",
+    "wait_s",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help=f"Wait up to SECONDS for another publication of the archive to finish "
+    f"(default {DEFAULT_WAIT_S:g}: exit 1 at once; {ENV_WAIT} changes the default).",
+)
+def publish_cmd(feed: Path, archive: Path, force: bool, wait_s: float | None) -> None:
     """Publish FEED into the archive as the next version and make it the latest.
 
     Refuses (exit 1) a feed already published, one the judge finds errors in, or one that breaks
-    continuity with the latest version (unless --force, which is recorded in the manifest).
+    continuity with the latest version (unless --force, which is recorded in the manifest), and
+    exits 1 while another publication of the archive is in progress (see --wait). First cleans
+    what an interrupted publication left, and says what it did ("recovered: ...").
     """
-    pub = publish_feed(feed, archive, force=force)
+    pub = publish_feed(feed, archive, force=force, wait_s=wait_s, on_recovered=say)
     say(f"published {feed.name} as {pub.version}")
     say(f"  folder  {pub.path}")
     say(f"  latest  {archive / 'latest' / 'feed.zip'}")

@@ -8,7 +8,8 @@ day; hours may pass 23 for after-midnight trips):
   :func:`normalize_gtfs_time`), written back with :func:`format_time`;
 - clock values in configuration and logs (:func:`parse_clock`: ``HH:MM`` or ``HH:MM:SS``, with an
   optional sign), written back with :func:`format_hhmm` or :func:`format_clock`;
-- a time as staff write it in a sheet (:func:`format_hmm`, :func:`format_cell_time`).
+- a time as staff write it in a sheet (:func:`format_hmm`, :func:`format_cell_time`);
+- the time of day of a moment in a message (:func:`format_time_of_day`).
 
 Every notation found in Japanese timetable sheets is read here: ``7:05``, ``07:05``, ``705``,
 ``7.05``, ``7時05分``, full-width ``７：０５`` (normalized with NFKC), Excel time cells
@@ -271,6 +272,12 @@ def format_clock(seconds: float) -> str:
     sign = "-" if s < 0 else ""
     s = abs(s)
     return f"{sign}{s // 3600:02d}:{(s % 3600) // 60:02d}:{s % 60:02d}"
+
+
+def format_time_of_day(moment: dt.datetime) -> str:
+    """The time of day of a moment, ``HH:MM:SS`` in the moment's own time zone (for messages
+    such as "in progress since 09:00:05")."""
+    return moment.strftime("%H:%M:%S")
 
 
 def unroll_midnight(times: Sequence[int | None]) -> tuple[list[int | None], bool]:

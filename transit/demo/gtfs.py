@@ -24,11 +24,11 @@ from transit.core.fileio import atomic_write_json, atomic_write_text
 from transit.core.gtfstime import format_hhmm, parse_clock
 from transit.core.notices import has_errors
 from transit.core.paths import sample_dir
+from transit.gtfs.archive.publish import publish_feed
 from transit.gtfs.builder.shapes import RoadNetwork
 from transit.gtfs.builder.tables import build_tables, write_tables
 from transit.gtfs.diff import diff_feeds
 from transit.gtfs.feedio import read_feed
-from transit.gtfs.publish import publish_feed
 from transit.gtfs.source.check import check_source
 from transit.gtfs.source.read import read_source
 from transit.gtfs.stats import (

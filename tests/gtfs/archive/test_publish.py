@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.gtfs.factory import one_trip_tables
+from tests.gtfs.archive.kit import NOW, make_zip, report
 from transit.cli import main
 from transit.core.errors import InputError, RefusedError
-from transit.core.notices import Severity
-from transit.gtfs import publish as publish_mod
-from transit.gtfs.feedio import write_feed
-from transit.gtfs.publish import latest_version, list_versions, publish_feed, read_history
-from transit.gtfs.validate import JudgeNotice, ValidationReport
-
-NOW = dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
-
-
-def make_zip(
-    path: Path, *, start: str = "20260401", end: str = "20260630", version: str = "1"
-) -> Path:
-    """A valid small feed (the judge reports 0 errors) for the given period."""
-    write_feed(one_trip_tables(start=start, end=end, version=version), path)
-    return path
-
-
-def report(path: Path, errors: int = 0) -> ValidationReport:
-    """A judge report for ``path`` with ``errors`` ERROR notices of one code."""
-    notices = (JudgeNotice("foreign_key_violation", Severity.ERROR, errors),) if errors else ()
-    return ValidationReport(
-        path, dt.date(2026, 4, 1), "JP", "0.1.2", 1 if errors else 0, 0.1, notices
-    )
+from transit.gtfs.archive import publish as publish_mod
+from transit.gtfs.archive.layout import latest_version, list_versions, read_history
+from transit.gtfs.archive.publish import publish_feed
 
 
 def test_first_publication_layout(tmp_path: Path) -> None:
@@ -55,9 +34,19 @@ def test_first_publication_layout(tmp_path: Path) -> None:
     assert manifest["forced"] is False
     assert manifest["previous_version"] is None
     assert json.loads((archive / "latest" / "manifest.json").read_text("utf-8")) == manifest
-    assert sorted(p.name for p in archive.iterdir()) == ["20260401-v1", "history.json", "latest"]
+    assert sorted(p.name for p in archive.iterdir()) == [
+        ".lock",
+        "20260401-v1",
+        "history.json",
+        "latest",
+    ]
     assert [h["version"] for h in read_history(archive)] == ["20260401-v1"]
     assert not (archive / "20260401-v1" / "diff.json").exists()
+    assert str((archive / "latest").readlink()) == "20260401-v1"
+    assert str((archive / "history.json").readlink()) == "latest/history.json"
+    own = json.loads((archive / "20260401-v1" / "history.json").read_text("utf-8"))
+    assert own == {"publications": read_history(archive)}
+    assert pub.recovered == ()
 
 
 def test_same_feed_is_refused_and_nothing_changes(tmp_path: Path) -> None:
@@ -144,7 +133,12 @@ def test_failure_while_assembling_leaves_no_trace(
     monkeypatch.setattr(publish_mod, "atomic_write_bytes", failing)
     with pytest.raises(OSError, match="disk full"):
         publish_feed(b, archive, report=report(b), now=NOW)
-    assert sorted(p.name for p in archive.iterdir()) == ["20260401-v1", "history.json", "latest"]
+    assert sorted(p.name for p in archive.iterdir()) == [
+        ".lock",
+        "20260401-v1",
+        "history.json",
+        "latest",
+    ]
     assert (archive / "latest" / "feed.zip").read_bytes() == a.read_bytes()
 
 
