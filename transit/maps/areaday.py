@@ -212,31 +212,38 @@ def _tracks(tracks: pd.DataFrame, graph: nx.MultiDiGraph | None) -> list[dict[st
         grp = group.sort_values("seq")
         if set(grp["event"]) <= {"start", "end"}:
             continue  # the vehicle stayed at the depot all day
-        coords: list[list[float]] = []
-        times: list[str] = []
-
-        def add(lon: float, lat: float, t: float) -> None:
-            point = [_r(lon), _r(lat)]
-            if coords and coords[-1] == point and times[-1] == _iso(t):
-                return
-            coords.append(point)
-            times.append(_iso(t))
-
-        prev = None
-        for row in iter_rows(grp):
-            if prev is not None and row.node != prev.node and csr is not None and graph is not None:
-                path = shortest_path_nodes(csr, prev.node, [row.node])[0]
-                t0, t1 = float(prev.depart_s), float(row.arrival_s)
-                for i, node in enumerate(path[1:-1], start=1):
-                    nd = graph.nodes[node]
-                    add(float(nd["x"]), float(nd["y"]), t0 + i / (len(path) - 1) * (t1 - t0))
-            add(float(row.lon), float(row.lat), float(row.arrival_s))
-            if float(row.depart_s) > float(row.arrival_s):
-                add(float(row.lon), float(row.lat), float(row.depart_s))
-            prev = row
+        coords, times = _vehicle_track(grp, graph if csr is not None else None, csr)
         if len(coords) >= 2:
             out.append({"vehicle_id": str(vid), "coords": coords, "times": times})
     return out
+
+
+def _vehicle_track(
+    grp: pd.DataFrame, graph: nx.MultiDiGraph | None, csr: Any
+) -> tuple[list[list[float]], list[str]]:
+    """The timed points of one vehicle's executed stops (and the road nodes between them)."""
+    coords: list[list[float]] = []
+    times: list[str] = []
+
+    def add(lon: float, lat: float, t: float) -> None:
+        point, when = [_r(lon), _r(lat)], _iso(t)
+        if not (coords and coords[-1] == point and times[-1] == when):
+            coords.append(point)
+            times.append(when)
+
+    prev = None
+    for row in iter_rows(grp):
+        if prev is not None and row.node != prev.node and graph is not None:
+            path = shortest_path_nodes(csr, prev.node, [row.node])[0]
+            t0, t1 = float(prev.depart_s), float(row.arrival_s)
+            for i, node in enumerate(path[1:-1], start=1):
+                nd = graph.nodes[node]
+                add(float(nd["x"]), float(nd["y"]), t0 + i / (len(path) - 1) * (t1 - t0))
+        add(float(row.lon), float(row.lat), float(row.arrival_s))
+        if float(row.depart_s) > float(row.arrival_s):
+            add(float(row.lon), float(row.lat), float(row.depart_s))
+        prev = row
+    return coords, times
 
 
 def has_travel_times(graph: nx.MultiDiGraph) -> bool:

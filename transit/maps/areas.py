@@ -9,6 +9,7 @@ its day (``<area>.json``, read again by the workshop atlas).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -297,7 +298,7 @@ def add_tracks(
 
 def kpi_text(key: str, value: Any, lang: str = "ja") -> str:
     """A KPI value as the maps print it (rates in %, minutes and yen with one decimal)."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if key.endswith("_rate"):
         return f"{float(value) * 100:.0f}%"
