@@ -156,3 +156,29 @@ class LayerSwitch(MacroElement):  # type: ignore[misc]
         self.layers = [layer.get_name() for _text, layer in layers]
         self.position = markup.js_string(position)
         self.group = markup.js_string(f"switch_{self.get_name()}")
+
+
+class Caption(MacroElement):  # type: ignore[misc]
+    """A caption box in a corner of one map (e.g. "before" and "after" of a dual map)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+          var box = L.control({position: {{ this.position }}});
+          box.onAdd = function () {
+            var div = L.DomUtil.create("div", "leaflet-bar transit-caption");
+            div.style.background = "white"; div.style.padding = "3px 8px";
+            div.style.fontSize = "15px"; div.style.fontWeight = "bold";
+            div.textContent = {{ this.text }};
+            return div;
+          };
+          box.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str, *, position: str = "topleft") -> None:
+        super().__init__()
+        self._name = "Caption"
+        self.text = markup.js_string(text)
+        self.position = markup.js_string(position)

@@ -101,6 +101,55 @@ LABELS: dict[str, tuple[str, str]] = {
         "On-demand stops (bus stops in the areas)",
     ),
     "no_data": ("データなし", "no data"),
+    # the atlas and its landing page
+    "page_network": ("バス路線図", "Bus network"),
+    "page_ridership": ("乗降人員マップ", "Ridership"),
+    "page_scenario": ("路線再編案: {name}", "Reorganization scenario: {name}"),
+    "page_areas": ("オンデマンド交通の候補地区", "On-demand candidate areas"),
+    "n_routes": ("路線数", "Routes"),
+    "n_stops": ("停留所数", "Stops"),
+    "n_trips": ("便数（全曜日区分）", "Trips (all day types)"),
+    "n_boardings": ("乗車人員（集計期間の合計）", "Boardings (whole period)"),
+    "n_days": ("集計日数", "Days"),
+    "n_bands": ("時間帯の数", "Time bands"),
+    "riders_lost_n": ("移動できなくなる利用者", "Riders who lose their trip"),
+    "riders_on_demand_n": ("オンデマンドへ移る利用者", "Riders moved to on-demand"),
+    "vehicles_needed_n": ("必要車両数", "Vehicles needed"),
+    "n_areas": ("候補地区の数", "Candidate areas"),
+    "first_ranked": ("順位1位（必要台数）", "Ranked first (vehicles needed)"),
+    "role_feed": ("GTFS-JP フィード", "GTFS-JP feed"),
+    "role_store": ("乗降データ（IC カード）", "Ridership store (IC taps)"),
+    "role_areas": ("オンデマンド交通シミュレーション", "On-demand simulation"),
+    "role_scenarios": ("路線再編案の比較", "Scenario comparison"),
+    "role_population": ("人口（点データ）", "Population points"),
+    "role_candidate_areas": ("候補地区", "Candidate areas"),
+    "role_boundary": ("市域（行政区域）", "City boundary"),
+    "numbers_from": ("数値の出典: {inputs}（下の表）。", "Numbers from: {inputs} (table below)."),
+    "handout_png": ("印刷用の画像（PNG）", "Picture for print (PNG)"),
+    "col_input": ("入力", "Input"),
+    "col_file": ("ファイル", "File"),
+    "col_date": ("日付・期間", "Date or period"),
+    "col_nature": ("種類", "Nature"),
+    "col_sha": ("SHA-256（先頭12桁）", "SHA-256 (first 12)"),
+    "col_note": ("備考", "Note"),
+    "atlas_title": ("ワークショップ地図帳", "Workshop atlas"),
+    "atlas_intro": (
+        "この地図帳はインターネットに接続しなくても開けます（フォルダごと USB メモリにコピーして、"
+        "index.html をダブルクリック）。背景の地図画像はなく、市域の輪郭を下地にしています。",
+        "This atlas opens without any network: copy the folder (e.g. to a USB stick) and "
+        "double-click index.html. There are no map tiles; the city outline is the base layer.",
+    ),
+    "maps_heading": ("地図", "Maps"),
+    "sources_heading": ("数値の出典", "Where the numbers come from"),
+    "sources_intro": (
+        "地図の数値はすべて次のファイルから計算しています。「架空」はサンプル都市の合成データ、"
+        "「仮定を含む」は費用や探索の条件を仮定して計算した値です。",
+        "Every number on the maps is computed from these files. 'Synthetic' marks the sample "
+        "city's made-up data; 'includes assumptions' marks results computed with assumed "
+        "costs and search parameters.",
+    ),
+    "credits_heading": ("出典の表示", "Credits"),
+    "left_out": ("含まれていないもの", "Left out"),
 }
 
 #: KPI and indicator names: ``key -> (Japanese, English, unit)``.

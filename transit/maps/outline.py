@@ -20,12 +20,15 @@ from transit.maps import mapkit
 BOUNDARY_PARTS = ("nobeoka", "boundaries", "nobeoka_city_N03-21_s0010.geojson")
 
 
+def default_boundary_path() -> Path:
+    """Where the Nobeoka city boundary lives in the external data (it may be absent)."""
+    base = external_data_dir(required=False)
+    return (base or Path("external")).joinpath(*BOUNDARY_PARTS)
+
+
 def default_boundary() -> dict[str, Any] | None:
     """The Nobeoka city boundary (external data) as GeoJSON when present, else ``None``."""
-    base = external_data_dir(required=False)
-    if base is None:
-        return None
-    path = base.joinpath(*BOUNDARY_PARTS)
+    path = default_boundary_path()
     return mapkit.read_geojson(path) if path.is_file() else None
 
 
