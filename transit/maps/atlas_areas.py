@@ -103,7 +103,8 @@ def _stops_inside(stops: pd.DataFrame, areas: dict[str, Any]) -> list[dict[str, 
         return []
     zone = shapely.union_all(geoms)
     inside = shapely.contains_xy(zone, stops["lon"].to_numpy(), stops["lat"].to_numpy())
-    return stops[inside].to_dict("records")
+    records: list[dict[str, Any]] = stops[inside].to_dict("records")
+    return records
 
 
 def _road_credits(days: list[AreaDay]) -> tuple[str, ...]:

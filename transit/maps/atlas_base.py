@@ -114,22 +114,21 @@ def make_base(inputs: AtlasInputs, atlas: Atlas) -> Base:
             )
         )
     else:
-        stops = feed.stops
-        points = zip(
-            pd.to_numeric(stops["stop_lon"], errors="coerce").dropna(),
-            pd.to_numeric(stops["stop_lat"], errors="coerce").dropna(),
-            strict=False,
-        )
+        lon = pd.to_numeric(feed.stops["stop_lon"], errors="coerce")
+        lat = pd.to_numeric(feed.stops["stop_lat"], errors="coerce")
+        ok = (lon.notna() & lat.notna()).to_numpy()
+        points = zip(lon[ok].tolist(), lat[ok].tolist(), strict=True)
         outline, name = approximate_outline(areas, points), label("outline_approx", lang)
         atlas.note("no city boundary data: the outline is approximate (hull of areas and stops)")
     if inputs.candidate_areas is None or inputs.population is None:
         credits.append(ATTRIBUTIONS["geolonia"])  # the sample city's places (data/sample)
-    start, end = feed_period(feed)
+    period = feed_period(feed)
+    when = f"{period[0]:%Y-%m-%d} – {period[1]:%Y-%m-%d}" if period else ""
     atlas.inputs.append(
         describe(
             "feed",
             inputs.feed,
-            date=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+            date=when,
             nature=nature("feed", inputs),
         )
     )

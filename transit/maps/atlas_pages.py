@@ -81,12 +81,14 @@ def ridership_page(base: Base, store: Path, atlas: Atlas, *, inline: bool) -> No
         str(s): (float(lo), float(la))
         for s, lo, la in schedule.stops[["stop_id", "stop_lon", "stop_lat"]].itertuples(index=False)
     }
-    segs = segment_loads(loads).groupby(["stop_id", "next_stop_id"])[["sum", "size"]].sum()
-    for (a, b), row in segs.iterrows():
-        if row["sum"] >= DEFAULT_K and a in pos and b in pos:
-            sketch.lines.append(
-                ([pos[a], pos[b]], "#c05621", max(1.0, min(12.0, row["sum"] / row["size"])))
-            )
+    segs = (
+        segment_loads(loads)
+        .groupby(["stop_id", "next_stop_id"], as_index=False)[["sum", "size"]]
+        .sum()
+    )
+    for a, b, total, runs in segs.itertuples(index=False, name=None):
+        if total >= DEFAULT_K and a in pos and b in pos:
+            sketch.lines.append(([pos[a], pos[b]], "#c05621", max(1.0, min(12.0, total / runs))))
     counts = stop_counts(loads).groupby("stop_id")["boardings"].sum()
     for stop, boards in counts.items():
         if boards >= DEFAULT_K and stop in pos:

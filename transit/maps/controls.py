@@ -85,7 +85,7 @@ def add_panel(fmap: folium.Map, html: str, *, width_pct: int = 30, box_id: str =
     root.html.add_child(folium.Element(f'<div id="{box_id}">{html}</div>'))
 
 
-class _Attribution(MacroElement):  # type: ignore[misc]
+class _Attribution(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         {% for text in this.texts %}{{ this._parent.get_name() }}.attributionControl.addAttribution({{ text }});
@@ -104,7 +104,7 @@ def add_attribution(fmap: folium.Map, texts: Sequence[str]) -> None:
         fmap.add_child(_Attribution(texts))
 
 
-class LayerSwitch(MacroElement):  # type: ignore[misc]
+class LayerSwitch(MacroElement):
     """A box of radio buttons that shows one of several layers at a time (time bands, the
     variable of a choropleth). The layers should be made with ``control=False`` (the layer
     control does not list them) and only the first with ``show=True``."""
@@ -158,7 +158,7 @@ class LayerSwitch(MacroElement):  # type: ignore[misc]
         self.group = markup.js_string(f"switch_{self.get_name()}")
 
 
-class Caption(MacroElement):  # type: ignore[misc]
+class Caption(MacroElement):
     """A caption box in a corner of one map (e.g. "before" and "after" of a dual map)."""
 
     _template = Template(

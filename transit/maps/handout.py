@@ -67,12 +67,12 @@ def render_sketch(sketch: Sketch, path: Path, *, width_in: float = 11.0) -> Path
     for coords, color, width in sketch.lines:
         ax.plot([p[0] for p in coords], [p[1] for p in coords], color=color, linewidth=width * 0.6)
     if sketch.points:
-        lon, lat, size, color = zip(*sketch.points, strict=True)
+        lon, lat, size, colors = zip(*sketch.points, strict=True)
         ax.scatter(
             lon,
             lat,
             s=[s * s for s in size],
-            c=list(color),
+            c=list(colors),
             edgecolors="#333333",
             linewidths=0.4,
             zorder=3,
@@ -91,7 +91,7 @@ def render_sketch(sketch: Sketch, path: Path, *, width_in: float = 11.0) -> Path
 
 def _mid_lat(ax: Any) -> float:
     lo, hi = ax.get_ylim()
-    return (lo + hi) / 2
+    return (float(lo) + float(hi)) / 2
 
 
 def _scale_bar(ax: Any) -> None:

@@ -49,6 +49,7 @@ def dual_map(bounds: Bounds | None, *, panel_pct: int = 0) -> DualMap:
         " border-left: 2px solid #888; }</style>"
     )
     root = dual.m1.get_root()
+    assert isinstance(root, folium.Figure)
     root.header.add_child(folium.Element(css))
     if bounds is not None:
         for m in (dual.m1, dual.m2):
