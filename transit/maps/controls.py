@@ -70,14 +70,23 @@ def add_box(fmap: folium.Map, html: str, *, corner: str = "bottomleft", box_id: 
     _root(fmap).html.add_child(folium.Element(div))
 
 
-def add_panel(fmap: folium.Map, html: str, *, width_pct: int = 30, box_id: str = "panel") -> None:
+def add_panel(
+    fmap: folium.Map,
+    html: str,
+    *,
+    width_pct: int = 30,
+    box_id: str = "panel",
+    shrink: bool = True,
+) -> None:
     """A panel on the right of the page, ``width_pct`` wide and full height, holding ``html``
-    (tables made by :func:`transit.maps.markup.table`); the map keeps the rest of the width."""
+    (tables made by :func:`transit.maps.markup.table`); the map keeps the rest of the width
+    (when ``shrink``; a dual map sizes its two maps itself)."""
     css = (
         f"<style>#{box_id}{{position:fixed;top:0;right:0;bottom:0;width:{width_pct}%;"
         "overflow:auto;background:#fff;border-left:1px solid #888;padding:8px;"
         "font-size:12px;z-index:1000;box-sizing:border-box}"
-        f"#{box_id} table{{border-collapse:collapse}}#{box_id} td,#{box_id} th"
+        + (f"#{fmap.get_name()}{{width:{100 - width_pct}% !important}}" if shrink else "")
+        + f"#{box_id} table{{border-collapse:collapse}}#{box_id} td,#{box_id} th"
         "{border:1px solid #ccc;padding:2px 4px}</style>"
     )
     root = _root(fmap)

@@ -77,7 +77,7 @@ def render_sketch(sketch: Sketch, path: Path, *, width_in: float = 11.0) -> Path
             linewidths=0.4,
             zorder=3,
         )
-    ax.set_aspect(1 / math.cos(math.radians(_mid_lat(ax))))
+    ax.set_aspect(1 / math.cos(math.radians(_mid_lat(ax))), adjustable="datalim")
     ax.set_xticks([])
     ax.set_yticks([])
     _scale_bar(ax)

@@ -97,7 +97,7 @@ def map_scenario_pair(
     _zones(dual.m2, zones, lang)
     _lost(dual.m2, lost, pts, names, lang)
     if table:
-        controls.add_panel(dual.m1, table)
+        controls.add_panel(dual.m1, table, shrink=False)
     for m in (dual.m1, dual.m2):
         folium.LayerControl(collapsed=False).add_to(m)
     return dual
