@@ -152,8 +152,8 @@ def map_area_overview(
         label("indicator", lang),
         [(RAMP[0], "低 / low"), (RAMP[-1], "高 / high"), (MISSING, label("no_data", lang))],
     )
-    controls.add_box(fmap, legend, corner="bottomright", box_id="legend")
-    controls.add_panel(fmap, ranking_table(indicators, lang=lang), width_pct=28)
+    table = ranking_table(indicators, lang=lang)
+    controls.add_panel(fmap, f'<div id="legend">{legend}</div><br>{table}', width_pct=28)
     controls.add_attribution(fmap, attributions)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return fmap
