@@ -192,7 +192,8 @@ def test_demo_lists_each_steps_files(
 def test_demo_has_one_step_per_pipeline() -> None:
     from transit.demo.steps import demo_steps
 
-    assert [s.run.__name__ for s in demo_steps()] == ["_gtfs", "_demand", "_drt", "_scenarios"]
+    names = [s.run.__name__ for s in demo_steps()]
+    assert names == ["_gtfs", "_demand", "_drt", "_scenarios", "_atlas"]  # the atlas reads them all
 
 
 def test_catalogue_gives_each_code_one_severity() -> None:

@@ -96,3 +96,24 @@ def test_area_map(sample: Path, tmp_path: Path) -> None:
     fmap = map_simulation(result, setup.graph, stops=stops, places=places, title=SCRIPT)
     html = mapkit.save_map(fmap, tmp_path / "area.html").path.read_text("utf-8")
     assert_page_is_safe(html, tmp_path, "area")
+
+
+def test_atlas_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The atlas's network, ridership and landing pages of a hostile feed: every inline script
+    parses and the names appear only escaped (the landing page has no script at all)."""
+    from transit.maps.atlas import AtlasInputs, build_atlas
+
+    monkeypatch.delenv("TRANSIT_PSEUDONYM_KEY", raising=False)
+    feed_zip = tmp_path / "feed.zip"
+    write_feed(hostile_feed().tables, feed_zip)
+    demand_demo.run(feed_zip, tmp_path / "demand", rows=6000, seed=1)
+    inputs = AtlasInputs(feed=feed_zip, store=tmp_path / "demand" / "store")
+    atlas = build_atlas(inputs, tmp_path / "atlas", lang="en")
+    assert [p.file for p in atlas.pages] == ["network.html", "ridership.html"]
+    for page in atlas.pages:
+        html = (tmp_path / "atlas" / page.file).read_text("utf-8")
+        assert_page_is_safe(html, tmp_path, page.key)
+    index = (tmp_path / "atlas" / "index.html").read_text("utf-8")
+    assert "<script" not in index
+    for raw in RAW:
+        assert raw not in index

@@ -177,10 +177,13 @@ def test_geojson_bounds_and_overlap() -> None:
 
 
 def test_sample_city_maps(sample: Path, tmp_path: Path) -> None:
-    """`transit maps all` knows the sample city's maps; its feed map (183 trips) saves offline."""
-    from transit.demo.maps import sample_feed, sample_maps
+    """The atlas step reads the demo's outputs; the sample feed map (183 trips) saves offline."""
+    from transit.demo.maps import atlas_inputs, sample_feed
+    from transit.maps.atlas import ROLES
 
-    assert [name for name, _make in sample_maps()] == ["feed.html", "drt_kitaura.html"]
+    inputs = atlas_inputs(tmp_path / "demo-output")
+    assert inputs.feed == tmp_path / "demo-output" / "gtfs" / "sample-feed-2026.zip"
+    assert inputs.synthetic == frozenset(ROLES)
     feed = sample_feed()
     assert len(feed.trips) == 183
     saved = mapkit.save_map(map_feed(feed), tmp_path / "feed.html")

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from transit.cli.common import progress, say
-from transit.core.errors import TransitError, WorkError
+from transit.cli.common import say
 from transit.gtfs.feedio import read_feed
 from transit.maps import mapkit
 from transit.maps.feed import feed_bounds, map_feed
@@ -75,31 +74,80 @@ def feed_cmd(
     _save(map_feed(data, boundary=outline, roads=lines), out, inline=inline)
 
 
+_PATH = click.Path(exists=True, path_type=Path)
+
+
 @group.command(name="all")
+@click.option("--feed", required=True, type=_PATH, help="The GTFS(-JP) feed (zip or folder).")
+@click.option("--store", type=_PATH, help="Ridership store (transit demand ingest).")
+@click.option("--areas", "areas_out", type=_PATH, help="Output folder of `transit drt areas`.")
 @click.option(
+    "--scenarios", "compare_out", type=_PATH, help="Output folder of `transit routes compare`."
+)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@click.option(
+    "-o",
     "--out",
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the HTML maps (assets/ beside them).",
+    help="Folder for the atlas (index.html, the maps, handout/, assets/).",
+)
+@click.option(
+    "--population", type=_PATH, help="Population points CSV (default: the sample city's)."
+)
+@click.option(
+    "--candidate-areas", type=_PATH, help="Candidate areas GeoJSON (default: the sample city's)."
+)
+@click.option(
+    "--boundary",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="City boundary GeoJSON (default: the Nobeoka boundary when available, else an outline "
+    "of the areas and stops).",
+)
+@click.option(
+    "--synthetic",
+    multiple=True,
+    type=click.Choice(
+        ["all", "feed", "store", "areas", "scenarios", "population", "candidate_areas"]
+    ),
+    help="Inputs that are synthetic (said so on the landing page); repeat, or 'all'.",
 )
 @click.option(
     "--inline", is_flag=True, help="Self-contained HTML files (scripts and styles inlined)."
 )
-def all_cmd(out_dir: Path, inline: bool) -> None:
-    """Write every map of the sample city into OUT (opens offline)."""
-    from transit.demo.maps import sample_maps  # noqa: PLC0415  (keeps `transit --help` fast)
+def all_cmd(
+    feed: Path,
+    store: Path | None,
+    areas_out: Path | None,
+    compare_out: Path | None,
+    lang: str,
+    out_dir: Path,
+    population: Path | None,
+    candidate_areas: Path | None,
+    boundary: Path | None,
+    synthetic: tuple[str, ...],
+    inline: bool,
+) -> None:
+    """The workshop atlas: every map (network, ridership, scenarios, on-demand areas) and a
+    landing page, index.html, in OUT (opens offline, also from a USB stick)."""
+    from transit.maps.atlas import ROLES, AtlasInputs, build_atlas  # noqa: PLC0415  (keeps `transit --help` fast)
 
-    maps = sample_maps()
-    failed: list[str] = []
-    with progress() as prog:
-        task = prog.add_task("maps", total=len(maps))
-        for name, make in maps:
-            prog.update(task, description=name)
-            try:
-                _save(make(), out_dir / name, inline=inline)
-            except TransitError as exc:
-                failed.append(f"{name}: {exc}")
-            prog.advance(task)
-    if failed:
-        raise WorkError("; ".join(failed))
+    roles = frozenset(ROLES if "all" in synthetic else synthetic)
+    inputs = AtlasInputs(
+        feed=feed,
+        store=store,
+        areas=areas_out,
+        scenarios=compare_out,
+        population=population,
+        candidate_areas=candidate_areas,
+        boundary=boundary,
+        synthetic=roles,
+    )
+    atlas = build_atlas(inputs, out_dir, lang=lang, inline=inline)
+    for page in atlas.pages:
+        say(f"  {page.file}: {page.title}")
+    for note in atlas.notes:
+        say(f"  left out: {note}")
+    size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
+    say(f"wrote {out_dir / 'index.html'} ({len(atlas.pages)} maps, {size / 1e6:.1f} MB)")

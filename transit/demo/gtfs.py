@@ -85,6 +85,13 @@ def revise_source(source_dir: Path, target: Path) -> Path:
     return target
 
 
+def _offline_report(folder: Path) -> None:
+    """Make the judge's ``report.html`` open offline (its jQuery files written beside it)."""
+    page = folder / "report.html"
+    if page.is_file():
+        mapkit.localize_page(page)
+
+
 def run(out_dir: Path) -> list[Path]:
     """Run the open-data workflow on the sample city into ``out_dir/gtfs`` and ``out_dir/maps``.
 
@@ -99,6 +106,7 @@ def run(out_dir: Path) -> list[Path]:
     network = sample / "network" / "roads.graphml"
     feed_v1 = build_source(sample / "gtfs", gtfs_dir / "sample-feed-2026.zip", network=network)
     report = validate_feed(feed_v1, out_dir=gtfs_dir / "judge-2026")
+    _offline_report(gtfs_dir / "judge-2026")
     if report.errors:
         raise WorkError(f"the judge found {report.errors} errors in the sample feed")
     archive = gtfs_dir / "archive"
@@ -112,6 +120,7 @@ def run(out_dir: Path) -> list[Path]:
         revised = revise_source(sample / "gtfs", Path(tmp) / "gtfs")
         feed_v2 = build_source(revised, gtfs_dir / "sample-feed-2027.zip", network=network)
     report2 = validate_feed(feed_v2, out_dir=gtfs_dir / "judge-2027")
+    _offline_report(gtfs_dir / "judge-2027")
     diff = diff_feeds(read_feed(feed_v1), read_feed(feed_v2))
     atomic_write_text(gtfs_dir / "diff.txt", "\n".join(diff.lines()) + "\n")
     atomic_write_json(gtfs_dir / "diff.json", diff.as_dict())

@@ -44,6 +44,12 @@ def _scenarios(out_dir: Path) -> list[Path]:
     return scenarios.run(feed, out_dir / "demand" / "store", out_dir / "scenarios")
 
 
+def _atlas(out_dir: Path) -> list[Path]:
+    from transit.demo import maps  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    return maps.run(out_dir)
+
+
 def demo_steps() -> list[Step]:
     """The demo's steps in the order they run (later steps read earlier steps' outputs)."""
     return [
@@ -51,4 +57,5 @@ def demo_steps() -> list[Step]:
         Step("ridership: synthetic taps, ingest, KPIs, OD, map", _demand),
         Step("on-demand: simulate candidate areas, rank, maps", _drt),
         Step("route reorganization: three sample scenarios compared, maps", _scenarios),
+        Step("workshop atlas: every map, handout pictures, landing page", _atlas),
     ]

@@ -15,22 +15,11 @@ import pandas as pd
 
 from transit.core.gtfstime import format_hmm, gtfs_seconds
 from transit.gtfs.feedio import Feed
-from transit.maps import mapkit, markup
+from transit.maps import controls, mapkit, markup
+from transit.maps.labels import label, service_label
 
 #: Colours for routes without ``route_color`` (colour-blind-safe palette, Okabe–Ito).
 PALETTE = ("0072B2", "D55E00", "009E73", "CC79A7", "E69F00", "56B4E9", "F0E442", "000000")
-
-#: Japanese labels of common service ids (others are shown as they are).
-SERVICE_LABELS: Mapping[str, str] = {
-    "weekday": "平日",
-    "weekdays": "平日",
-    "saturday": "土曜",
-    "sunday": "日曜",
-    "holiday": "日祝",
-    "weekend": "土日祝",
-    "sat": "土曜",
-    "sun": "日曜",
-}
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -62,8 +51,11 @@ def route_colors(feed: Feed) -> dict[str, str]:
     return out
 
 
-def stop_departures(feed: Feed) -> dict[str, list[tuple[str, str, str, list[str]]]]:
-    """Departures at each stop: ``stop_id -> [(route label, headsign, service, [H:MM, …])]``.
+def stop_departures(
+    feed: Feed, *, lang: str = "ja"
+) -> dict[str, list[tuple[str, str, str, list[str]]]]:
+    """Departures at each stop: ``stop_id -> [(route label, headsign, day type, [H:MM, …])]``
+    (the day type named in ``lang``: 平日, 土曜 …).
 
     Sorted by route, headsign and service; times sorted; the last stop of a trip (no departure
     to speak of) is left out.
@@ -80,7 +72,7 @@ def stop_departures(feed: Feed) -> dict[str, list[tuple[str, str, str, list[str]
         str(r["trip_id"]): (
             routes.get(str(r["route_id"]), str(r["route_id"])),
             str(r.get("trip_headsign", "") or ""),
-            SERVICE_LABELS.get(str(r["service_id"]), str(r["service_id"])),
+            service_label(str(r["service_id"]), lang),
         )
         for r in trips.to_dict("records")
     }
@@ -108,58 +100,84 @@ def _time_key(t: str) -> int:
     return -1 if seconds is None else seconds
 
 
-def _popup_html(name: str, platform: str, deps: list[tuple[str, str, str, list[str]]]) -> str:
-    title = name + (f"（のりば {platform}）" if platform else "")
+def _popup_html(
+    name: str,
+    platform: str,
+    deps: list[tuple[str, str, str, list[str]]],
+    *,
+    lang: str = "ja",
+) -> str:
+    """A stop's popup: its name (and platform), the routes serving it, and a table of the
+    departures per route, headsign and day type (all escaped)."""
+    title = name + (label("platform", lang, platform=platform) if platform else "")
     rows = [[r, h, s, " ".join(times)] for r, h, s, times in deps] or [
-        ["発車する便はありません", "", "", ""]
+        [label("no_departures", lang), "", "", ""]
     ]
-    header = ["路線", "行先", "運行日", "発車時刻"]
+    header = [
+        label(k, lang) for k in ("col_route", "col_headsign", "col_service", "col_departures")
+    ]
     table = markup.table(rows, header=header, title=title, bordered=True)
-    return f'<div style="font-size:13px">{table}</div>'
+    routes = sorted({r for r, _h, _s, _t in deps})
+    serving = (
+        f"<div>{markup.text(label('serving_routes', lang, routes=', '.join(routes)))}</div>"
+        if routes
+        else ""
+    )
+    return f'<div style="font-size:13px">{table}{serving}</div>'
 
 
-def _route_lines(feed: Feed) -> dict[str, list[list[tuple[float, float]]]]:
-    """Lines of each route: its shapes when the feed has them, else its distinct stop patterns."""
+def route_patterns(feed: Feed) -> dict[str, list[tuple[list[tuple[float, float]], list[str]]]]:
+    """Each route's lines and the trips that run them: ``route_id -> [(line, [trip_id, …])]``.
+
+    A line is a shape of the feed (``[(lat, lon), …]``) when the trips have shapes, else the
+    trip's stop sequence; trips sharing one line are listed together."""
     trips = feed.trips
-    out: dict[str, list[list[tuple[float, float]]]] = defaultdict(list)
+    if "shape_id" in trips.columns and len(feed.get("shapes")):
+        shapes = _shape_points(feed)
+        keys = [str(s) if str(s) in shapes else "" for s in trips["shape_id"]]
+        if any(keys):
+            return _group_patterns(trips, keys, shapes)
+    pos = _stop_positions(feed)
+    st = feed.stop_times.assign(_seq=_num(feed.stop_times["stop_sequence"]))
+    st = st.sort_values(["trip_id", "_seq"], kind="mergesort")
+    seqs = st.groupby("trip_id", sort=False)["stop_id"].agg(tuple)
+    lines = {"|".join(seq): [pos[s] for s in seq if s in pos] for seq in seqs.drop_duplicates()}
+    keys = ["|".join(seqs.get(t, ())) for t in trips["trip_id"]]
+    return _group_patterns(trips, keys, lines)
+
+
+def _shape_points(feed: Feed) -> dict[str, list[tuple[float, float]]]:
     shapes = feed.get("shapes")
-    if len(shapes) and "shape_id" in trips.columns:
-        sh = shapes.assign(
-            _seq=_num(shapes["shape_pt_sequence"]),
-            _lat=_num(shapes["shape_pt_lat"]),
-            _lon=_num(shapes["shape_pt_lon"]),
-        ).sort_values(["shape_id", "_seq"], kind="mergesort")
-        pts = {
-            str(k): list(zip(g["_lat"], g["_lon"], strict=True))
-            for k, g in sh.groupby("shape_id", sort=True)
-        }
-        pairs = trips[["route_id", "shape_id"]].drop_duplicates()
-        for rid, sid in zip(pairs["route_id"], pairs["shape_id"], strict=True):
-            if str(sid) in pts:
-                out[str(rid)].append(pts[str(sid)])
-        if out:
-            return dict(out)
+    sh = shapes.assign(
+        _seq=_num(shapes["shape_pt_sequence"]),
+        _lat=_num(shapes["shape_pt_lat"]),
+        _lon=_num(shapes["shape_pt_lon"]),
+    ).sort_values(["shape_id", "_seq"], kind="mergesort")
+    return {
+        str(k): list(zip(g["_lat"], g["_lon"], strict=True))
+        for k, g in sh.groupby("shape_id", sort=True)
+    }
+
+
+def _stop_positions(feed: Feed) -> dict[str, tuple[float, float]]:
     stops = feed.stops
-    pos = {
+    return {
         str(s): (float(a), float(b))
         for s, a, b in zip(
             stops["stop_id"], _num(stops["stop_lat"]), _num(stops["stop_lon"]), strict=True
         )
         if pd.notna(a) and pd.notna(b)
     }
-    st = feed.stop_times.assign(_seq=_num(feed.stop_times["stop_sequence"]))
-    st = st.sort_values(["trip_id", "_seq"], kind="mergesort")
-    seqs = st.groupby("trip_id", sort=False)["stop_id"].agg(tuple)
-    route_of = dict(zip(trips["trip_id"], trips["route_id"], strict=True))
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    for tid, seq in seqs.items():
-        rid = str(route_of.get(str(tid), ""))
-        key = (rid, tuple(seq))
-        if not rid or key in seen:
-            continue
-        seen.add(key)
-        out[rid].append([pos[s] for s in seq if s in pos])
-    return dict(out)
+
+
+def _group_patterns(
+    trips: pd.DataFrame, keys: list[str], lines: Mapping[str, list[tuple[float, float]]]
+) -> dict[str, list[tuple[list[tuple[float, float]], list[str]]]]:
+    by: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for rid, tid, key in zip(trips["route_id"], trips["trip_id"], keys, strict=True):
+        if key and key in lines:
+            by[str(rid)][key].append(str(tid))
+    return {rid: [(lines[k], tids) for k, tids in pats.items()] for rid, pats in by.items()}
 
 
 def feed_bounds(feed: Feed) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -176,72 +194,118 @@ def map_feed(
     boundary: Mapping[str, Any] | None = None,
     roads: Sequence[Sequence[tuple[float, float]]] | None = None,
     title: str | None = None,
+    lang: str = "ja",
+    outline_name: str | None = None,
+    attributions: Sequence[str] = (),
 ) -> folium.Map:
-    """A map of ``feed``: one layer per route (its colour), stops with their departures.
+    """A map of ``feed``: one layer per route (its colour; line width = trips per day), stops
+    with the routes serving them and their departures per day type.
 
     Parameters
     ----------
     feed
         The feed to draw.
     boundary
-        GeoJSON of the city boundary, drawn as the basemap (the map has no tiles).
+        GeoJSON of the city boundary, drawn as the base layer (the map has no tiles), named
+        ``outline_name`` (default 市域 / City outline).
     roads
         Road lines ``[(lat, lon), …]`` drawn faintly under the routes (see
         :func:`transit.maps.mapkit.graph_lines`).
     title
         Shown at the top (default: the agency name and ``バス路線図``).
+    lang
+        ``ja`` or ``en``: the language of titles, layers, popups and the legend.
+    attributions
+        Credits of the data sources, shown in the attribution line.
 
     Returns
     -------
     folium.Map
-        Layers: 市域 and 道路 (when given), one ``路線 …`` layer per route, ``停留所``; a layer
-        control.
+        Layers: 市域 (base, when given), 経緯線, 道路 (when given), one ``路線 …`` layer per
+        route, ``停留所``; a layer control, a legend.
     """
     bounds = feed_bounds(feed)
     if title is None:
         agency = feed.column("agency", "agency_name").tolist()
-        title = f"{agency[0] if agency else ''} バス路線図".strip()
+        title = label("network_title", lang, agency=agency[0] if agency else "").strip()
     fmap = mapkit.new_map(bounds, title=title)
     if boundary is not None:
-        mapkit.add_outline(fmap, boundary)
+        mapkit.add_outline(fmap, boundary, name=outline_name or label("outline", lang), base=True)
     (s, w), (n, e) = bounds
     pad = 0.02
-    mapkit.add_graticule(fmap, ((s - pad, w - pad), (n + pad, e + pad)))
+    mapkit.add_graticule(
+        fmap, ((s - pad, w - pad), (n + pad, e + pad)), name=label("graticule", lang)
+    )
     if roads is not None:
-        mapkit.add_lines(fmap, roads, name="道路")
-    _add_routes(fmap, feed)
-    _add_stops(fmap, feed)
+        mapkit.add_lines(fmap, roads, name=label("roads", lang))
+    _add_routes(fmap, feed, lang=lang)
+    _add_stops(fmap, feed, lang=lang)
+    controls.add_box(fmap, _legend(feed, lang), corner="bottomright", box_id="legend")
+    controls.add_attribution(fmap, attributions)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return fmap
 
 
-def _add_routes(fmap: folium.Map, feed: Feed) -> None:
-    """One layer per route with a shape or stop path, in the route's colour."""
+def trips_per_day(feed: Feed, trip_ids: Sequence[str]) -> dict[str, int]:
+    """``service_id -> number of ``trip_ids`` running on a day of that service``."""
+    service = dict(
+        zip(feed.trips["trip_id"].astype(str), feed.trips["service_id"].astype(str), strict=True)
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for tid in trip_ids:
+        counts[service.get(str(tid), "")] += 1
+    return dict(sorted(counts.items()))
+
+
+def line_weight(trips: int) -> float:
+    """Line width (pixels) for ``trips`` a day: 2 px, plus 1 px per 10 trips, at most 10 px."""
+    return min(10.0, 2.0 + trips / 10.0)
+
+
+def _add_routes(fmap: folium.Map, feed: Feed, *, lang: str = "ja") -> None:
+    """One layer per route with a shape or stop path, in the route's colour, each line as wide
+    as its busiest day type has trips."""
     colors = route_colors(feed)
-    lines = _route_lines(feed)
+    patterns = route_patterns(feed)
     for rec in feed.routes.to_dict("records"):
         rid = str(rec["route_id"])
-        if rid not in lines:
+        if rid not in patterns:
             continue
-        label = route_label(rec)
-        group = folium.FeatureGroup(name=markup.text(f"路線 {label}"))
-        for line in lines[rid]:
+        name = label("route", lang, name=route_label(rec))
+        group = folium.FeatureGroup(name=markup.text(name))
+        for line, trip_ids in patterns[rid]:
             if len(line) < 2:
                 continue
+            per_day = trips_per_day(feed, trip_ids)
+            counts = ", ".join(
+                label("trips_per_day", lang, service=service_label(sid, lang), n=n)
+                for sid, n in per_day.items()
+            )
             folium.PolyLine(
                 [list(p) for p in line],
                 color=colors.get(rid, "#" + PALETTE[0]),
-                weight=4,
+                weight=line_weight(max(per_day.values())),
                 opacity=0.85,
-                tooltip=markup.tooltip(f"路線 {label}"),
+                tooltip=markup.tooltip(f"{name} — {counts}"),
             ).add_to(group)
         group.add_to(fmap)
 
 
-def _add_stops(fmap: folium.Map, feed: Feed) -> None:
+def _legend(feed: Feed, lang: str) -> str:
+    colors = route_colors(feed)
+    rows = [
+        (colors[str(rec["route_id"])], route_label(rec))
+        for rec in feed.routes.to_dict("records")
+        if str(rec["route_id"]) in colors
+    ]
+    notes = [label("line_weight_trips", lang)]
+    return controls.legend_html(label("legend", lang), rows[:12], notes=notes)
+
+
+def _add_stops(fmap: folium.Map, feed: Feed, *, lang: str = "ja") -> None:
     """The 停留所 layer: every stop or pole with a position, with its departures in a popup."""
-    deps = stop_departures(feed)
-    stops_group = folium.FeatureGroup(name="停留所")
+    deps = stop_departures(feed, lang=lang)
+    stops_group = folium.FeatureGroup(name=label("stops", lang))
     stops = feed.stops
     lt = feed.column("stops", "location_type").tolist()
     plat = feed.column("stops", "platform_code").tolist()
@@ -256,7 +320,7 @@ def _add_stops(fmap: folium.Map, feed: Feed) -> None:
     ):
         if pd.isna(lat) or pd.isna(lon) or str(lt[i] or "0") not in ("0", ""):
             continue
-        popup = _popup_html(str(name), str(plat[i] or ""), deps.get(str(sid), []))
+        popup = _popup_html(str(name), str(plat[i] or ""), deps.get(str(sid), []), lang=lang)
         marker = markup.stop_marker(lat, lon, name, popup=folium.Popup(popup, max_width=520))
         marker.add_to(stops_group)
     stops_group.add_to(fmap)

@@ -130,15 +130,18 @@ def add_outline(
     name: str = "市域",
     color: str = "#555555",
     fill: str = "#fbfbf5",
+    base: bool = False,
 ) -> folium.GeoJson:
     """Draw an area (city boundary, districts) as the basemap: a grey line over a pale fill.
 
     ``geojson`` is a GeoJSON mapping, a GeoDataFrame, or anything ``folium.GeoJson`` accepts.
-    Returns the layer (already added to ``fmap``, under ``name`` in the layer control).
+    Returns the layer (already added to ``fmap``, under ``name`` in the layer control; a base
+    layer, listed among the control's radio buttons, when ``base``).
     """
     layer = folium.GeoJson(
         geojson,
         name=name,
+        overlay=not base,
         style_function=lambda _f: {
             "color": color,
             "weight": 1.5,
@@ -337,14 +340,18 @@ def render_offline(
     Returns ``(html, assets, replaced, dropped)``: ``assets`` maps paths relative to the HTML
     (under ``assets_prefix``) to bytes to write beside it (empty when ``inline``).
     """
-    root = fmap.get_root()
-    html = root.render()
+    return _localize(fmap.get_root().render(), assets_prefix=assets_prefix, inline=inline)
+
+
+def _localize(
+    html: str, *, assets_prefix: str, inline: bool
+) -> tuple[str, dict[str, bytes], list[str], list[str]]:
     assets: dict[str, bytes] = {}
     replaced: list[str] = []
     dropped: list[str] = []
 
     def local(url: str, kind: str) -> str:
-        found = resource_for(url)
+        found = resource_for(url) or resource_for(SUBSTITUTES.get(url, url))
         if found is None:
             dropped.append(url)
             log.warning("map resource not available offline, removed: %s", url)
@@ -401,16 +408,22 @@ def save_map(
     """
     path = Path(path)
     html, assets, replaced, dropped = render_offline(fmap, assets_prefix=assets_dir, inline=inline)
-    written: list[Path] = []
-    for rel, data in sorted(assets.items()):
-        target = path.parent / rel
-        if not (target.is_file() and target.read_bytes() == data):
-            atomic_write_bytes(target, data)
-        written.append(target)
+    written = _write_assets(path.parent, assets)
     atomic_write_bytes(path, html.encode("utf-8"))
     if _has_tiles(fmap):
         log.warning("map %s has a tile layer: tiles need the network and stay blank offline", path)
     return SavedMap(path, tuple(written), tuple(replaced), tuple(dropped))
+
+
+def _write_assets(folder: Path, assets: Mapping[str, bytes]) -> list[Path]:
+    """Write ``assets`` (paths relative to ``folder``) unless an identical file is there."""
+    written: list[Path] = []
+    for rel, data in sorted(assets.items()):
+        target = folder / rel
+        if not (target.is_file() and target.read_bytes() == data):
+            atomic_write_bytes(target, data)
+        written.append(target)
+    return written
 
 
 def _has_tiles(fmap: folium.Map | folium.Figure) -> bool:
@@ -421,6 +434,29 @@ def _walk(element: Any) -> Iterable[Any]:
     for child in getattr(element, "_children", {}).values():
         yield child
         yield from _walk(child)
+
+
+#: CDN files that pages we did not write (the judge's report) load, and the nearest version a
+#: package ships (API-compatible for what those pages use: ``$(…)``, ``.tooltip()``).
+SUBSTITUTES: Mapping[str, str] = {
+    "https://code.jquery.com/jquery-3.6.0.min.js": "https://code.jquery.com/jquery-3.7.1.min.js",
+    "https://code.jquery.com/ui/1.12.1/jquery-ui.js": (
+        "https://cdnjs.cloudflare.com/ajax/libs/jqueryui/1.10.2/jquery-ui.min.js"
+    ),
+}
+
+
+def localize_page(path: Path | str, *, assets_dir: str = "assets") -> SavedMap:
+    """Rewrite an HTML page written by another tool (e.g. the judge's ``report.html``) so that it
+    opens offline: every CDN script and stylesheet it loads is written into ``assets_dir`` beside
+    it (a URL no package ships is replaced by its :data:`SUBSTITUTES` entry, else removed and
+    reported). The page is rewritten atomically; returns what :func:`save_map` would."""
+    path = Path(path)
+    html = path.read_text("utf-8")
+    html, assets, replaced, dropped = _localize(html, assets_prefix=assets_dir, inline=False)
+    written = _write_assets(path.parent, assets)
+    atomic_write_bytes(path, html.encode("utf-8"))
+    return SavedMap(path, tuple(written), tuple(replaced), tuple(dropped))
 
 
 def remote_references(html: str) -> list[str]:

@@ -11,6 +11,7 @@ take plain data and return markup made only of our own tags around escaped text.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable, Sequence
 
 import folium
@@ -97,3 +98,19 @@ def stop_marker(
         tooltip=tooltip(name),
         popup=popup,
     )
+
+
+_JS_STRING = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def js_string(value: object) -> str:
+    """``value`` as a JavaScript string literal that is safe inside an inline ``<script>``
+    (JSON, with ``< > &`` and the line separators escaped): for code that sets ``textContent``."""
+    return json.dumps("" if value is None else str(value), ensure_ascii=False).translate(_JS_STRING)
+
+
+def attribute(value: object) -> str:
+    """``value`` for an HTML attribute in double quotes (links, ids): :func:`text` does it."""
+    return text(value)

@@ -1,29 +1,66 @@
 """Folium ridership map: stops as circles sized by boardings, segments as lines weighted by load,
-one layer per time band (used by ``transit maps``). Suppressed (small) values are not drawn.
-The map has no tiles (it opens offline through :func:`transit.maps.mapkit.save_map`)."""
+one layer per time band with a switch between them (used by ``transit maps``). Values below the
+privacy threshold ``k`` are suppressed and drawn as such (a hollow grey circle, a grey dashed
+line, "秘匿"), never as a number or as zero. The map has no tiles (it opens offline through
+:func:`transit.maps.mapkit.save_map`)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import folium
 import pandas as pd
 
 from transit.demand.privacy import DEFAULT_K, privacy_note
 from transit.demand.schedule import Schedule
-from transit.maps import mapkit, markup
+from transit.maps import controls, mapkit, markup
+from transit.maps.labels import label
+
+LOAD_COLOR, STOP_COLOR, SUPPRESSED_COLOR = "#c05621", "#2b6cb0", "#9e9e9e"
 
 
-def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K) -> folium.Map:
-    """A map of ``loads`` (:func:`transit.demand.loads.compute_loads`): per time band, stops with
-    ``boardings >= k`` as circles (radius ∝ √boardings) and segments whose riders on board
-    (summed over runs) reach ``k`` as lines (width ∝ mean load). Popups are Japanese."""
+def segment_loads(loads: pd.DataFrame) -> pd.DataFrame:
+    """Riders on board between consecutive stops, per time band: ``time_band, stop_id,
+    next_stop_id, sum`` (riders summed over runs), ``size`` (runs)."""
+    nxt = loads.groupby(["trip_id", "date"])["stop_id"].shift(-1)
+    seg = loads.assign(next_stop_id=nxt).dropna(subset=["next_stop_id"])
+    keys = ["time_band", "stop_id", "next_stop_id"]
+    return seg.groupby(keys, sort=False)["load"].agg(["sum", "size"]).reset_index()
+
+
+def stop_counts(loads: pd.DataFrame) -> pd.DataFrame:
+    """Boardings and alightings per time band and stop: ``time_band, stop_id, boardings,
+    alightings``."""
+    keys = ["time_band", "stop_id"]
+    return loads.groupby(keys, sort=False)[["boardings", "alightings"]].sum().reset_index()
+
+
+def map_ridership(
+    loads: pd.DataFrame,
+    schedule: Schedule,
+    *,
+    k: int = DEFAULT_K,
+    lang: str = "ja",
+    boundary: Mapping[str, Any] | None = None,
+    outline_name: str | None = None,
+    attributions: Sequence[str] = (),
+) -> folium.Map:
+    """A map of ``loads`` (:func:`transit.demand.loads.compute_loads`): per time band, stops
+    as circles (radius ∝ √boardings) and segments as lines (width ∝ mean load over runs);
+    stops with fewer than ``k`` boardings and segments with fewer than ``k`` riders (summed
+    over runs) are shown as suppressed. One layer per time band (``時間帯: …``), the first
+    shown, a switch to show another; ``boundary`` (GeoJSON) as the base layer."""
     stops = schedule.stops.drop_duplicates("stop_id").set_index("stop_id")
     bounds = None
     if len(stops):
         lats, lons = stops["stop_lat"].astype(float), stops["stop_lon"].astype(float)
         bounds = ((float(lats.min()), float(lons.min())), (float(lats.max()), float(lons.max())))
-    fmap = mapkit.new_map(bounds, title=f"乗降人員マップ — {privacy_note(k)}")
+    note = privacy_note(k) if lang == "ja" else f"counts below {k} are suppressed"
+    fmap = mapkit.new_map(bounds, title=label("ridership_title", lang, note=note))
+    if boundary is not None:
+        mapkit.add_outline(fmap, boundary, name=outline_name or label("outline", lang), base=True)
     coords = {
         str(i): (float(la), float(lo))
         for i, la, lo in zip(
@@ -34,45 +71,99 @@ def map_ridership(loads: pd.DataFrame, schedule: Schedule, *, k: int = DEFAULT_K
         )
     }
     names = {str(i): str(n) for i, n in stops["stop_name"].items()}
-    nxt = loads.groupby(["trip_id", "date"])["stop_id"].shift(-1)
-    seg = loads.assign(next_stop_id=nxt).dropna(subset=["next_stop_id"])
-    first_band = str(loads["time_band"].iloc[0]) if len(loads) else ""
-    for band in loads["time_band"].drop_duplicates().tolist():
-        g = loads[loads["time_band"] == band]
-        layer = folium.FeatureGroup(name=markup.text(f"時間帯: {band}"), show=band == first_band)
-        sg = seg[seg["time_band"] == band]
-        segs = sg.groupby(["stop_id", "next_stop_id"])["load"].agg(["sum", "size"]).reset_index()
-        for a, b, total, runs in segs.itertuples(index=False, name=None):
-            if total < k or a not in coords or b not in coords:
-                continue
-            mean = float(total) / float(runs)
-            folium.PolyLine(
-                [coords[a], coords[b]],
-                weight=max(1.0, min(12.0, mean)),
-                color="#c05621",
-                opacity=0.7,
-                popup=markup.popup(
-                    [f"{names[a]} → {names[b]}", f"平均乗車人員 {mean:.1f} 人（{int(runs)} 便）"]
-                ),
-            ).add_to(layer)
-        per_stop = g.groupby("stop_id")[["boardings", "alightings"]].sum().reset_index()
-        for stop_id, boards, alights in per_stop.itertuples(index=False, name=None):
-            if boards < k or stop_id not in coords:
-                continue
-            folium.CircleMarker(
-                coords[stop_id],
-                radius=max(3.0, min(30.0, math.sqrt(float(boards)))),
-                color="#2b6cb0",
-                fill=True,
-                fill_opacity=0.6,
-                popup=markup.popup(
-                    [
-                        names[stop_id],
-                        f"乗車 {int(boards)} 人"
-                        + (f" / 降車 {int(alights)} 人" if alights >= k else ""),
-                    ]
-                ),
-            ).add_to(layer)
+    segs, per_stop = segment_loads(loads), stop_counts(loads)
+    bands = []
+    for i, band in enumerate(loads["time_band"].drop_duplicates().tolist()):
+        name = markup.text(label("band", lang, band=band))
+        layer = folium.FeatureGroup(name=name, show=i == 0, control=False)
+        _add_segments(layer, segs[segs["time_band"] == band], coords, names, k=k, lang=lang)
+        _add_stops(layer, per_stop[per_stop["time_band"] == band], coords, names, k=k, lang=lang)
         layer.add_to(fmap)
+        bands.append((label("band", lang, band=band), layer))
+    if bands:
+        fmap.add_child(controls.LayerSwitch(label("band_switch", lang), bands))
+    controls.add_box(fmap, _legend(k, lang), corner="bottomright", box_id="legend")
+    controls.add_attribution(fmap, attributions)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return fmap
+
+
+def _add_segments(
+    layer: folium.FeatureGroup,
+    segs: pd.DataFrame,
+    coords: Mapping[str, tuple[float, float]],
+    names: Mapping[str, str],
+    *,
+    k: int,
+    lang: str,
+) -> None:
+    for a, b, total, runs in segs[["stop_id", "next_stop_id", "sum", "size"]].itertuples(
+        index=False, name=None
+    ):
+        if total <= 0 or a not in coords or b not in coords:
+            continue
+        where = f"{names[a]} → {names[b]}"
+        if total < k:
+            folium.PolyLine(
+                [coords[a], coords[b]],
+                weight=1.5,
+                color=SUPPRESSED_COLOR,
+                dash_array="4 4",
+                opacity=0.8,
+                popup=markup.popup([where, label("suppressed", lang, k=k)]),
+            ).add_to(layer)
+            continue
+        mean = float(total) / float(runs)
+        folium.PolyLine(
+            [coords[a], coords[b]],
+            weight=max(1.0, min(12.0, mean)),
+            color=LOAD_COLOR,
+            opacity=0.7,
+            popup=markup.popup([where, label("segment_load", lang, mean=mean, runs=int(runs))]),
+        ).add_to(layer)
+
+
+def _add_stops(
+    layer: folium.FeatureGroup,
+    per_stop: pd.DataFrame,
+    coords: Mapping[str, tuple[float, float]],
+    names: Mapping[str, str],
+    *,
+    k: int,
+    lang: str,
+) -> None:
+    for stop_id, boards, alights in per_stop[["stop_id", "boardings", "alightings"]].itertuples(
+        index=False, name=None
+    ):
+        if boards <= 0 or stop_id not in coords:
+            continue
+        if boards < k:
+            folium.CircleMarker(
+                coords[stop_id],
+                radius=3.0,
+                color=SUPPRESSED_COLOR,
+                weight=1.5,
+                fill=False,
+                popup=markup.popup([names[stop_id], label("suppressed", lang, k=k)]),
+            ).add_to(layer)
+            continue
+        text = label("boardings", lang, n=int(boards))
+        if alights >= k:
+            text += label("alightings", lang, n=int(alights))
+        folium.CircleMarker(
+            coords[stop_id],
+            radius=max(3.0, min(30.0, math.sqrt(float(boards)))),
+            color=STOP_COLOR,
+            fill=True,
+            fill_opacity=0.6,
+            popup=markup.popup([names[stop_id], text]),
+        ).add_to(layer)
+
+
+def _legend(k: int, lang: str) -> str:
+    rows = [
+        (STOP_COLOR, label("legend_boardings", lang)),
+        (LOAD_COLOR, label("legend_load", lang)),
+        (SUPPRESSED_COLOR, label("legend_suppressed", lang, k=k)),
+    ]
+    return controls.legend_html(label("legend", lang), rows)
