@@ -24,8 +24,9 @@ from transit.core.errors import TransitError
 from transit.core.gtfstime import format_hhmm
 from transit.gtfs.feedio import read_feed
 from transit.maps import mapkit, markup
-from transit.routing.areas.config import AreaConfig, read_area_polygon, read_destinations
+from transit.routing.areas.config import AreaConfig
 from transit.routing.areas.prepare import area_network
+from transit.routing.areas.read import read_area_polygon, read_destinations
 from transit.routing.areas.sweep import SweepResult
 from transit.routing.roads.matrix import graph_to_csr, shortest_path_nodes
 from transit.routing.roads.network import add_travel_times
