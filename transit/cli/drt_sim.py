@@ -136,13 +136,14 @@ def areas_cmd(
     """
     from transit.routing.areas.config import load_areas  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.areas.ranking import write_ranking  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.areas.sweep import sweep  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.sweep import check_sweep, sweep  # noqa: PLC0415  (keeps `transit --help` fast)
 
     with every_problem():
         study = load_areas(areas_toml)
+        check_sweep(study.areas, fleets=fleets, seeds=list(range(1, seeds + 1)))
     areas = study.areas
     total = len(areas) * len(fleets) * seeds
-    with every_problem(), progress() as prog:
+    with progress() as prog:
         task = prog.add_task(
             f"{len(areas)} areas × {len(fleets)} fleets × {seeds} seeds"
             + (f" on {dask_address}" if dask_address else ""),

@@ -257,9 +257,13 @@ class AreaConfig:
         the copy is checked as :func:`load_area` checks a file (raises :class:`InputErrors`)."""
         out = self
         for name, changes in sections.items():
-            out = dataclasses.replace(
-                out, **{name: dataclasses.replace(getattr(out, name), **changes)}
-            )
+            try:
+                section = dataclasses.replace(getattr(out, name), **changes)
+            except InputErrors as exc:  # a value outside its range: located in this file
+                raise InputErrors(
+                    [OutOfRange(e.message, self.at(_field_of(e, name))) for e in exc.errors]
+                ) from None
+            out = dataclasses.replace(out, **{name: section})
         check_area(out)
         return out
 
@@ -280,6 +284,10 @@ class AreaStudy:
 
     settings: AreasConfig
     areas: list[AreaConfig]
+
+
+def _field_of(error: InputError, default: str) -> str:
+    return error.location.field or default if error.location else default
 
 
 def parse_hhmm(text: str) -> float:

@@ -94,7 +94,8 @@ class Dispatch:
         start, end = shift_s
         if not self.reoptimize or end <= start:
             return 0
-        return math.ceil((end - start) / (self.reopt_interval_min * 60.0))
+        # (capped: an interval of a few picoseconds must not overflow the count)
+        return math.ceil(min((end - start) / (self.reopt_interval_min * 60.0), 1e15))
 
     def solver_budget_problem(self, shift_s: tuple[float, float]) -> str | None:
         """Why the shift's re-optimizations would take too long (more than
