@@ -143,6 +143,18 @@ def test_a_negative_seed_is_a_usage_error(
     ]
 
 
+def test_a_fleet_above_the_limit_is_refused(
+    area: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At most 100 vehicles, in the file or with ``--vehicles``."""
+    assert _refused(capsys, area("big", replace={"vehicles = 2": "vehicles = 101"})) == [
+        "error: big.toml, field fleet.vehicles: must be at most 100, got 101"
+    ]
+    assert _refused(capsys, area("big2"), "--vehicles", "101") == [
+        "error: vehicles must be between 1 and 100, got 101"
+    ]
+
+
 def test_an_unknown_depot_is_refused(
     area: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

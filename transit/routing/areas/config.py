@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from transit.core.config import (
     OutOfRange,
@@ -80,6 +80,9 @@ DEFAULT_OUTBOUND_PROFILE: dict[str, float] = {
     "15": 0.04,
 }
 
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Limits of an area file (``docs/limits.md``): vehicles and seats of a fleet, requests of a
 #: day (a fixed number, or the expected number of the rate), the destination buffer and the
@@ -327,17 +330,7 @@ def load_areas(path: Path) -> AreaStudy:
     cfg = from_mapping(AreasConfig, read_toml(path), source=path.name)
     if not cfg.areas:
         raise ConfigError("areas is empty", Location.of(path, field="areas"))
-    out: list[AreaConfig] = []
-    errors: list[InputError] = []
-    for p in cfg.areas:
-        try:
-            out.append(load_area(path.parent / p))
-        except InputErrors as exc:
-            errors += exc.errors
-        except InputError as exc:
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
+    out = each_checked(cfg.areas, lambda p: load_area(path.parent / p))
     ids = [a.area.id for a in out]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -350,6 +343,23 @@ def load_areas(path: Path) -> AreaStudy:
             Location.of(path, field="reference"),
         )
     return AreaStudy(cfg, out)
+
+
+def each_checked(items: Iterable[T], read: Callable[[T], R]) -> list[R]:
+    """``read`` of every item, in order; the input problems of all items are raised together
+    (one :class:`InputErrors`) after every item was tried."""
+    out: list[R] = []
+    errors: list[InputError] = []
+    for item in items:
+        try:
+            out.append(read(item))
+        except InputErrors as exc:
+            errors += exc.errors
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return out
 
 
 def check_area(cfg: AreaConfig) -> None:

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
-from transit.core.errors import InputError, InputErrors, WorkError
+from transit.core.errors import InputError, WorkError
 from transit.routing.areas.bookings import check_seed
-from transit.routing.areas.config import MAX_VEHICLES, AreaConfig
+from transit.routing.areas.config import MAX_VEHICLES, AreaConfig, each_checked
 from transit.routing.areas.prepare import network_source, read_area, simulate_area
 from transit.routing.areas.ranking import rank_areas, runs_table
 from transit.routing.roads.network import load_network
@@ -95,16 +95,7 @@ def check_sweep(
         check_fleets(fleets)
     for seed in seeds:
         check_seed(seed)
-    errors: list[InputError] = []
-    for area in areas:
-        try:
-            read_area(area, _network(network_source(area)))
-        except InputErrors as exc:
-            errors += exc.errors
-        except InputError as exc:
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
+    each_checked(areas, lambda area: read_area(area, _network(network_source(area))))
 
 
 @functools.lru_cache(maxsize=4)
