@@ -24,9 +24,9 @@ Example (``data/sample/drt/kitaura.toml``)::
 The ``[service]``, ``[costs]`` and ``[dispatch]`` sections are the simulator's parameter
 dataclasses (:mod:`transit.routing.sim.setup`). Every numeric key has a range (declared with
 :func:`transit.core.config.bounded`, documented in ``docs/drt-simulation.md``); :func:`load_area`
-reports every value outside its range, every inconsistency between keys (a shift that ends
-before it starts, a last pickup outside the shift, …) and every missing file at once, each with
-the file and the key. The area's data (polygon, population, destinations) is read and checked by
+reports every value outside its range and every missing file at once, then (with the values in
+range) every inconsistency between keys (a shift that ends before it starts, a last pickup
+outside the shift, …), each with the file and the key. The area's data (polygon, population, destinations) is read and checked by
 :mod:`transit.routing.areas.read`.
 """
 
@@ -304,8 +304,9 @@ def parse_hhmm(text: str) -> float:
 
 def load_area(path: Path) -> AreaConfig:
     """Read and validate an ``AREA.toml``, raising one :class:`InputErrors`: unknown or missing
-    keys and wrong types first; when the keys are right, every value problem at once (a value
-    outside its range, keys that contradict each other, a missing file)."""
+    keys and wrong types first; when they are right, every value outside its range and every
+    missing file at once; with every value in range, every problem :func:`check_area` finds
+    (keys that contradict each other) and every missing file."""
     path = Path(path)
     data = read_toml(path)
     base = path.parent.resolve()
