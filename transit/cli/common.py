@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from transit.core.errors import InputError, InputErrors
 from transit.core.fileio import atomic_write_json
 
 console = Console(highlight=False)
@@ -63,3 +64,17 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 def write_json(path: Path, data: Any) -> None:
     """Write JSON (UTF-8, Japanese kept readable, sorted keys, 2-space indent), atomically."""
     atomic_write_json(path, data)
+
+
+@contextmanager
+def every_problem() -> Iterator[None]:
+    """Print every problem of an input file (one line each, when there are several), then fail
+    with exit code 2 (``N problems (listed above)``); a single problem passes through as it is."""
+    try:
+        yield
+    except InputErrors as exc:
+        if len(exc.errors) < 2:
+            raise
+        for problem in exc.errors:
+            console_err(f"error: {problem}")
+        raise InputError(f"{len(exc.errors)} problems (listed above)") from exc

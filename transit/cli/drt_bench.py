@@ -23,11 +23,19 @@ from transit.core.paths import external_path
     "--instances", default=None, help="Comma-separated names or patterns, e.g. a2-16,a3-*."
 )
 @click.option(
-    "--time-limit", type=float, default=60.0, show_default=True, help="Seconds per instance."
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per instance (above 0).",
 )
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True, help="0 or more.")
 @click.option(
-    "--workers", type=int, default=2, show_default=True, help="Parallel search processes."
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Parallel search processes.",
 )
 @click.option(
     "-o",

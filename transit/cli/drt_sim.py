@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import console_err, print_table, progress, say
-from transit.core.errors import WorkError
+from transit.cli.common import console_err, every_problem, print_table, progress, say
+from transit.core.errors import InputError, WorkError
 
 _KPI_ROWS = (
     ("requests", "予約件数 requests"),
@@ -32,7 +32,11 @@ _KPI_ROWS = (
     "--vehicles", type=click.IntRange(min=1), default=None, help="Fleet size (default: the file's)."
 )
 @click.option(
-    "--seed", type=int, default=1, show_default=True, help="Random seed (demand and solver)."
+    "--seed",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Random seed (demand and solver), 0 or more.",
 )
 @click.option(
     "-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Output folder."
@@ -52,8 +56,9 @@ def simulate_cmd(
     from transit.routing.sim.results import write_result  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.sim.simulator import simulate  # noqa: PLC0415  (keeps `transit --help` fast)
 
-    cfg = load_area(area_toml)
-    setup = prepare_area(cfg, seed=seed, vehicles=vehicles)
+    with every_problem():
+        cfg = load_area(area_toml)
+        setup = prepare_area(cfg, seed=seed, vehicles=vehicles)
     start, end = setup.shift_s
     with progress() as prog:
         task = prog.add_task(
@@ -89,7 +94,14 @@ def simulate_cmd(
 
 @click.command(name="areas")
 @click.argument("areas_toml", type=click.Path(path_type=Path))
-@click.option("--fleet", default="1..4", show_default=True, help="Fleet sizes: 1..4 or 1,2,4.")
+@click.option(
+    "--fleet",
+    "fleets",
+    default="1..4",
+    show_default=True,
+    callback=lambda _ctx, _param, value: _fleets(value),
+    help="Fleet sizes: 1..4 or 1,2,4 (1 to 100 vehicles).",
+)
 @click.option(
     "--seeds",
     type=click.IntRange(min=1),
@@ -111,7 +123,7 @@ def simulate_cmd(
 )
 def areas_cmd(
     areas_toml: Path,
-    fleet: str,
+    fleets: list[int],
     seeds: int,
     out_dir: Path,
     dask_address: str | None,
@@ -124,10 +136,11 @@ def areas_cmd(
     """
     from transit.routing.areas.config import load_areas  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.areas.ranking import write_ranking  # noqa: PLC0415  (keeps `transit --help` fast)
-    from transit.routing.areas.sweep import parse_fleet, sweep  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.sweep import check_sweep, sweep  # noqa: PLC0415  (keeps `transit --help` fast)
 
-    fleets = parse_fleet(fleet)
-    study = load_areas(areas_toml)
+    with every_problem():
+        study = load_areas(areas_toml)
+        check_sweep(study.areas, fleets=fleets, seeds=list(range(1, seeds + 1)))
     areas = study.areas
     total = len(areas) * len(fleets) * seeds
     with progress() as prog:
@@ -173,6 +186,16 @@ def areas_cmd(
     if bad:
         console_err(f"warning: {bad} checker violations in executed routes (see runs.csv)")
         raise WorkError(f"{bad} executed routes break a rule")
+
+
+def _fleets(text: str) -> list[int]:
+    """``--fleet`` as fleet sizes; a bad value is a usage error naming the option (exit 2)."""
+    from transit.routing.areas.sweep import parse_fleet  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    try:
+        return parse_fleet(text)
+    except InputError as exc:
+        raise click.BadParameter(exc.message) from exc
 
 
 COMMANDS: list[click.Command] = [simulate_cmd, areas_cmd]

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from transit.cli.common import console_err, print_table, progress, say
+from transit.cli.common import every_problem, print_table, progress, say
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,21 +154,6 @@ def _fmt(value: object) -> str:
             "" if math.isnan(value) else (f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}")
         )
     return str(value)
-
-
-@contextmanager
-def every_problem() -> Iterator[None]:
-    """Print every problem of a scenario file (one line each), then fail with exit code 2."""
-    from transit.core.errors import InputError, InputErrors  # noqa: PLC0415  (keeps `transit --help` fast)
-
-    try:
-        yield
-    except InputErrors as exc:
-        if len(exc.errors) < 2:
-            raise
-        for problem in exc.errors:
-            console_err(f"error: {problem}")
-        raise InputError(f"{len(exc.errors)} problems (listed above)") from exc
 
 
 def add_scenario_commands(group: click.Group) -> None:

@@ -27,8 +27,9 @@ from transit.gtfs.feedio import read_feed
 from transit.maps import controls, mapkit, markup
 from transit.maps.areaday import AreaDay, area_day, has_travel_times, write_area_day
 from transit.maps.labels import label, measure, place_kind, unit
-from transit.routing.areas.config import AreaConfig, read_area_polygon, read_destinations
+from transit.routing.areas.config import AreaConfig
 from transit.routing.areas.prepare import area_network
+from transit.routing.areas.read import read_area_polygon, read_destinations
 from transit.routing.areas.sweep import SweepResult
 from transit.routing.roads.network import add_travel_times
 from transit.routing.sim.results import SimResult

@@ -167,3 +167,26 @@ def test_request_log_minimal_columns(tmp_path: Path) -> None:
         bad = tmp_path / "bad.csv"
         bad.write_text("request_id,booked_at,desired_at,origin_lon,origin_lat,dest_lon\n", "utf-8")
         read_request_log(bad)
+
+
+def test_request_log_coordinates_must_be_finite(tmp_path: Path) -> None:
+    """``nan`` and ``inf`` parse as floats but are no coordinates: each is a bad cell."""
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "request_id,booked_at,desired_at,origin_lon,origin_lat,dest_lon,dest_lat\n"
+        "A,08:00,08:30,nan,32.7,131.81,inf\n",
+        "utf-8",
+    )
+    with pytest.raises(InputErrors) as info:
+        read_request_log(path)
+    found = [(e.location.row, e.location.column, e.message) for e in info.value.errors]  # type: ignore[union-attr]
+    assert found == [
+        (2, "origin_lon", "not a number: 'nan'"),
+        (2, "dest_lat", "not a number: 'inf'"),
+    ]
+
+
+def test_a_negative_seed_is_an_input_error() -> None:
+    """NumPy takes seeds from 0 up: a negative one is refused with a message."""
+    with pytest.raises(InputError, match=r"^seed must be at least 0, got -1$"):
+        _gen(-1, requests=5)

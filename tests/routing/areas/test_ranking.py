@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
+import openpyxl
 import pandas as pd
 
-from transit.routing.areas.ranking import RANKING_HEADERS, rank_areas
+from transit.routing.areas.ranking import RANKING_HEADERS, rank_areas, write_ranking
 
 
 def _runs(rows: list[tuple[str, int, int, float, float, float]]) -> pd.DataFrame:
@@ -37,3 +41,23 @@ def test_rank_areas_by_documented_score() -> None:
     assert rank["cost_per_pax_yen"].tolist() == [900.0, 1500.0, 1100.0, 700.0, 400.0]
     assert rank["reference"].tolist() == [False, True, False, False, False]
     assert list(rank.columns) == [c for c in RANKING_HEADERS if c in rank.columns]
+
+
+def test_area_names_are_text_cells_in_the_workbook(tmp_path: Path) -> None:
+    """An area named like a formula reaches ranking.xlsx as those characters, a text cell."""
+    hostile = ['=HYPERLINK("http://x","click")', "=1+1"]
+    runs = _runs([("a", 1, 1, 0.99, 10.0, 900.0), ("b", 1, 1, 0.90, 40.0, 700.0)])
+    runs["name_ja"] = hostile
+    ranked = SimpleNamespace(ranking=rank_areas(runs, reference="a"), runs=runs)
+    paths = write_ranking(ranked, tmp_path)
+    wb = openpyxl.load_workbook(paths[2])
+    assert wb.sheetnames == ["順位", "全実行結果", "説明"]
+    for sheet, column in (("順位", "地区名"), ("全実行結果", "地区名")):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        cells = [row[header.index(column)] for row in ws.iter_rows(min_row=2)]
+        assert [c.value for c in cells] == hostile
+        assert [c.data_type for c in cells] == ["s", "s"]
+    header = [c.value for c in wb["順位"][1]]
+    assert header[:5] == ["順位", "地区ID", "地区名", "目標達成", "必要台数"]
+    assert [c.value for c in wb["順位"]["D"][1:]] == ["○", None]  # 目標達成: a meets it

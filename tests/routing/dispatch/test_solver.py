@@ -245,3 +245,26 @@ def test_every_returned_plan_passes_the_checker(
         return
     assert check(problem, solution) == []
     assert solution.route("v0").visits.count(Visit("aboard", DELIVERY)) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--seed", "-1", "Invalid value for '--seed': -1 is not in the range x>=0."),
+        ("--time-limit", "0", "Invalid value for '--time-limit': 0.0 is not in the range x>0."),
+        ("--workers", "0", "Invalid value for '--workers': 0 is not in the range x>=1."),
+    ],
+)
+def test_drt_bench_options_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    """A negative seed, no time or no worker is a usage error (exit 2) before anything runs."""
+    from transit.cli import main
+
+    out = tmp_path / "results.json"
+    args = ["drt", "bench", "lilim", "--data", str(tmp_path), option, value, "-o", str(out)]
+    assert main(args) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {message} (see 'transit drt bench --help')"
+    ]
+    assert not out.exists()

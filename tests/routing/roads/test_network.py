@@ -17,6 +17,7 @@ from transit.routing.roads.matrix import graph_to_csr, shortest_path_nodes, trav
 from transit.routing.roads.network import (
     SYNTHETIC_LABEL,
     add_travel_times,
+    far_from_network,
     read_network,
     sample_network,
     snap_points,
@@ -154,6 +155,16 @@ def test_snap_points_exact() -> None:
     expected = math.radians(0.0001) * r * math.cos(math.radians(32.7033333333))
     assert snapped["snap_m"].iloc[0] == pytest.approx(expected, rel=1e-6)
     assert snapped["snap_m"].iloc[2] == pytest.approx(math.radians(0.0001) * r, rel=1e-6)
+
+
+def test_far_from_network_counts_points_beyond_the_distance() -> None:
+    """How many points lie beyond ``max_m`` of their nearest node, and the farthest (great
+    circle): one degree of latitude north of the graph is 111.2 km."""
+    g = _tiny_graph()
+    lon, lat = [131.8001, 131.81, 131.81], [32.7, 32.7101, 33.71]
+    assert far_from_network(g, lon, lat, max_m=2000.0) == (1, pytest.approx(111_195.1, abs=0.1))
+    assert far_from_network(g, lon, lat, max_m=200_000.0) == (0, 0.0)
+    assert far_from_network(g, [], [], max_m=1.0) == (0, 0.0)
 
 
 def test_matrix_equals_networkx_dijkstra_small_graph() -> None:

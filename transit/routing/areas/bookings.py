@@ -29,6 +29,7 @@ column             meaning
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ import pandas as pd
 from transit.core.errors import InputError, InputErrors, Location
 from transit.core.fileio import atomic_write_text
 from transit.core.gtfstime import format_clock, parse_clock
-from transit.routing.areas.config import Demand, read_csv_table
+from transit.routing.areas.config import Demand, profile_hours
+from transit.routing.areas.read import read_csv_table
 
 COLUMNS = (
     "request_id",
@@ -112,6 +114,7 @@ def generate_requests(
     pandas.DataFrame
         The request table (columns :data:`COLUMNS`), sorted by ``booked_s`` then ``request_id``.
     """
+    check_seed(seed)
     rng = np.random.default_rng(seed)
     start, end = shift_s
     latest = end - last_pickup_min * 60.0
@@ -135,6 +138,12 @@ def generate_requests(
     return _finish(rows)
 
 
+def check_seed(seed: int) -> None:
+    """Refuse a negative random seed (NumPy's generators take seeds from 0 up)."""
+    if seed < 0:
+        raise InputError(f"seed must be at least 0, got {seed}")
+
+
 def _trips(
     rng: np.random.Generator,
     population: pd.DataFrame,
@@ -148,7 +157,7 @@ def _trips(
     """Draw ``n_out`` outbound trips (or until ``target`` rows exist), each maybe with its
     return; desired times between the ``window`` ends."""
     start, latest = window
-    kinds, kind_p = _kind_shares(demand.destination_shares, destinations)
+    kinds, kind_p = kind_shares(demand.destination_shares, destinations)
     hours, hour_p = _profile(demand.outbound_profile, start, latest)
     home_p = weights / weights.sum()
     rows: list[dict[str, object]] = []
@@ -253,9 +262,11 @@ def empty_requests() -> pd.DataFrame:
     )
 
 
-def _kind_shares(
+def kind_shares(
     shares: Mapping[str, float], destinations: pd.DataFrame
 ) -> tuple[list[str], np.ndarray]:
+    """The destination kinds with a positive share that ``destinations`` has, and their shares
+    renormalized to sum to 1; raises :class:`InputError` when there is none."""
     present = set(destinations["kind"].astype(str))
     kinds = sorted(k for k, v in shares.items() if v > 0 and k in present)
     if not kinds:
@@ -270,11 +281,7 @@ def _kind_shares(
 def _profile(
     profile: Mapping[str, float], start: float, end: float
 ) -> tuple[list[int], np.ndarray]:
-    hours = sorted(
-        int(h)
-        for h, w in profile.items()
-        if w > 0 and start < (int(h) + 1) * 3600 and int(h) * 3600 < end
-    )
+    hours = profile_hours(profile, start, end)
     if not hours:
         raise InputError("the outbound profile has no positive hour inside the shift")
     p = np.array([profile[str(h)] for h in hours], dtype=float)
@@ -349,6 +356,8 @@ def _log_row(rec: Mapping[Any, str], bad: Callable[[str, str], None]) -> dict[st
         try:
             values[col] = float(rec[col])
         except ValueError:
+            values[col] = math.nan
+        if not math.isfinite(float(values[col])):  # type: ignore[arg-type]
             bad(col, f"not a number: {rec[col]!r}")
             values[col] = 0.0
     pax_text = rec.get("passengers", "") or "1"

@@ -22,29 +22,35 @@ Example (``data/sample/drt/kitaura.toml``)::
     vehicles = 2
 
 The ``[service]``, ``[costs]`` and ``[dispatch]`` sections are the simulator's parameter
-dataclasses (:mod:`transit.routing.sim.setup`).
+dataclasses (:mod:`transit.routing.sim.setup`). Every numeric key has a range (declared with
+:func:`transit.core.config.bounded`, documented in ``docs/drt-simulation.md``); :func:`load_area`
+reports every value outside its range and every missing file at once, then (with the values in
+range) every inconsistency between keys (a shift that ends before it starts, a last pickup
+outside the shift, …), each with the file and the key. The area's data (polygon, population, destinations) is read and checked by
+:mod:`transit.routing.areas.read`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import typing
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import pandas as pd
-import shapely
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
-
-from transit.core.config import from_mapping, read_toml
-from transit.core.errors import ConfigError, DataNotFoundError, InputError, InputErrors, Location
-from transit.core.gtfstime import parse_clock
-from transit.gtfs.feedio import read_feed
-from transit.routing.sim.setup import Costs, Dispatch, Service, iter_rows
+from transit.core.config import (
+    OutOfRange,
+    bounded,
+    check_ranges,
+    format_number,
+    from_mapping,
+    read_toml,
+    share,
+)
+from transit.core.errors import ConfigError, InputError, InputErrors, Location
+from transit.core.gtfstime import format_hhmm, parse_clock
+from transit.routing.sim.setup import DAY_MIN, Costs, Dispatch, Service
 
 #: Destination kinds of ``places.csv`` and their default shares of outbound trips.
 #: Calibration: Japanese rural on-demand surveys report hospital/clinic visits and shopping as the
@@ -75,6 +81,23 @@ DEFAULT_OUTBOUND_PROFILE: dict[str, float] = {
 }
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Limits of an area file (``docs/limits.md``): vehicles and seats of a fleet, requests of a
+#: day (a fixed number, or the expected number of the rate), the destination buffer and the
+#: distance from the road network (m).
+MAX_VEHICLES = 100
+MAX_CAPACITY = 100
+MAX_REQUESTS = 10_000
+MAX_DISTANCE_M = 50_000.0
+#: Default of ``[area] max_road_distance_m``: points farther than this from the nearest road
+#: node are refused (the network does not cover the area).
+DEFAULT_MAX_ROAD_DISTANCE_M = 2000.0
+#: Longest shift: one day.
+MAX_SHIFT_S = DAY_MIN * 60.0
+
+
 @dataclass(frozen=True)
 class AreaSource:
     """Where the data of an area comes from (paths relative to the TOML file).
@@ -91,7 +114,10 @@ class AreaSource:
     departure times (``"HH:MM"``) used instead of the feed when given. ``date``: the simulated
     service day (``"YYYY-MM-DD"``) whose buses run at the hubs (``calendar.txt`` and
     ``calendar_dates.txt``); ``""`` = the first Monday of the feed's period that is not a
-    national holiday.
+    national holiday. ``destination_buffer_m`` (in [0, 50,000]): destinations up to this far
+    outside the polygon count. ``max_road_distance_m`` (in (0, 50,000]): population points,
+    destinations, the depot and logged requests farther than this from the nearest road node
+    are an error (the network does not cover the area).
     """
 
     id: str
@@ -105,9 +131,13 @@ class AreaSource:
     hub_stops: list[str] = field(default_factory=list)
     hub_toward: list[str] = field(default_factory=list)
     hub_departures: list[str] = field(default_factory=list)
-    destination_buffer_m: float = 500.0
+    destination_buffer_m: float = bounded(500.0, ge=0, le=MAX_DISTANCE_M)
+    max_road_distance_m: float = bounded(DEFAULT_MAX_ROAD_DISTANCE_M, gt=0, le=MAX_DISTANCE_M)
     date: str = ""
     note: str = ""
+
+    def __post_init__(self) -> None:
+        check_ranges(self, prefix="area")
 
     @property
     def service_date(self) -> dt.date | None:
@@ -125,62 +155,77 @@ class AreaSource:
 
 @dataclass(frozen=True)
 class Fleet:
-    """Vehicles: how many, seats each, and the depot (a ``place_id`` of the destinations file, a
-    destination ``kind`` whose first place is used, or ``"lon,lat"``)."""
+    """Vehicles: how many (in [1, 100]), seats each (in [1, 100]), and the depot (a ``place_id``
+    of the area's destinations, a destination ``kind`` whose first place is used, or
+    ``"lon,lat"``; anything else is an error)."""
 
-    vehicles: int = 2
-    capacity: int = 4
+    vehicles: int = bounded(2, ge=1, le=MAX_VEHICLES)
+    capacity: int = bounded(4, ge=1, le=MAX_CAPACITY)
     depot: str = "branch_office"
+
+    def __post_init__(self) -> None:
+        check_ranges(self, prefix="fleet")
 
 
 @dataclass(frozen=True)
 class Shift:
-    """Service hours (``"HH:MM"``): vehicles work between them and are back at the depot by
-    ``end``; no pickup is wanted later than ``last_pickup_min`` minutes before ``end`` (last
-    booking time, 最終乗車)."""
+    """Service hours (``"HH:MM"``, from 00:00, at most 24 hours long): vehicles work between
+    them and are back at the depot by ``end``; no pickup is wanted later than
+    ``last_pickup_min`` minutes before ``end`` (last booking time, 最終乗車; at least 0 and
+    below the shift's length)."""
 
     start: str = "08:00"
     end: str = "17:00"
-    last_pickup_min: float = 45.0
+    last_pickup_min: float = bounded(45.0, ge=0, le=DAY_MIN)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, prefix="shift")
 
 
 @dataclass(frozen=True)
 class Demand:
     """Demand assumptions (not facts; calibrated to Kitaura, see ``docs/drt-simulation.md``).
 
-    ``trips_per_1000_residents``: outbound requests per weekday per 1,000 residents (elderly count
-    ``1 + elderly_weight`` times). ``return_share``: outbound trips followed by a return trip home
-    after ``dwell_min_min``–``dwell_max_min`` minutes. ``advance_share``: requests booked the day
+    ``trips_per_1000_residents`` (in [0, 1000]): outbound requests per weekday per 1,000
+    residents (elderly count ``1 + elderly_weight`` times; ``elderly_weight`` in [0, 10]).
+    ``return_share``: outbound trips followed by a return trip home after
+    ``dwell_min_min``–``dwell_max_min`` minutes. ``advance_share``: requests booked the day
     before (the rest are booked ``lead_min_min``–``lead_max_min`` minutes ahead).
-    ``group_share``: requests for two passengers. ``requests``: a fixed number of requests
-    (outbound and return) instead of the rate (for benchmarks); 0 = use the rate. ``request_log``: a CSV to
+    ``group_share``: requests for two passengers. Shares are in [0, 1], minutes in [0, 1440]
+    (each maximum at least its minimum). ``requests`` (in [0, 10,000]): a fixed number of
+    requests (outbound and return) instead of the rate (for benchmarks); 0 = use the rate.
+    ``destination_shares`` and ``outbound_profile`` (clock hour 0–30 → weight): weights in
+    [0, 1], at least one positive (the profile: inside the shift). ``request_log``: a CSV to
     replay instead of generating (see :func:`transit.routing.areas.bookings.read_request_log`).
     """
 
-    trips_per_1000_residents: float = 6.0
-    elderly_weight: float = 1.0
-    return_share: float = 0.8
-    dwell_min_min: float = 60.0
-    dwell_max_min: float = 180.0
-    advance_share: float = 0.6
-    lead_min_min: float = 0.0
-    lead_max_min: float = 30.0
-    group_share: float = 0.1
-    requests: int = 0
-    destination_shares: dict[str, float] = field(
-        default_factory=lambda: dict(DEFAULT_DESTINATION_SHARES)
+    trips_per_1000_residents: float = bounded(6.0, ge=0, le=1000)
+    elderly_weight: float = bounded(1.0, ge=0, le=10)
+    return_share: float = share(0.8)
+    dwell_min_min: float = bounded(60.0, ge=0, le=DAY_MIN)
+    dwell_max_min: float = bounded(180.0, ge=0, le=DAY_MIN)
+    advance_share: float = share(0.6)
+    lead_min_min: float = bounded(0.0, ge=0, le=DAY_MIN)
+    lead_max_min: float = bounded(30.0, ge=0, le=DAY_MIN)
+    group_share: float = share(0.1)
+    requests: int = bounded(0, ge=0, le=MAX_REQUESTS)
+    destination_shares: dict[str, float] = bounded(  # noqa: RUF009 (a dataclasses.field)
+        default_factory=lambda: dict(DEFAULT_DESTINATION_SHARES), ge=0, le=1, between=True
     )
-    outbound_profile: dict[str, float] = field(
-        default_factory=lambda: dict(DEFAULT_OUTBOUND_PROFILE)
+    outbound_profile: dict[str, float] = bounded(  # noqa: RUF009 (a dataclasses.field)
+        default_factory=lambda: dict(DEFAULT_OUTBOUND_PROFILE), ge=0, le=1, between=True
     )
     request_log: str = ""
+
+    def __post_init__(self) -> None:
+        check_ranges(self, prefix="demand")
 
 
 @dataclass(frozen=True)
 class AreaConfig:
     """One ``AREA.toml``: ``[area]``, ``[fleet]``, ``[shift]``, ``[service]``, ``[costs]``,
-    ``[demand]``, ``[dispatch]``. ``base_dir`` (not in the file) is the folder paths are
-    relative to."""
+    ``[demand]``, ``[dispatch]``. ``base_dir`` and ``file`` (not in the file) are the folder
+    paths are relative to and the file's name (for messages)."""
 
     area: AreaSource
     fleet: Fleet = field(default_factory=Fleet)
@@ -190,11 +235,16 @@ class AreaConfig:
     demand: Demand = field(default_factory=Demand)
     dispatch: Dispatch = field(default_factory=Dispatch)
     base_dir: str = ""
+    file: str = ""
 
     def path(self, relative: str) -> Path:
         """A path from the file, resolved against :attr:`base_dir`."""
         p = Path(relative)
         return p if p.is_absolute() else Path(self.base_dir) / p
+
+    def at(self, key: str) -> Location:
+        """The location of ``key`` (e.g. ``"fleet.depot"``) in this area's file."""
+        return Location(file=self.file or None, field=key)
 
     @property
     def shift_s(self) -> tuple[float, float]:
@@ -203,22 +253,28 @@ class AreaConfig:
 
     def with_vehicles(self, vehicles: int) -> AreaConfig:
         """A copy with another fleet size."""
-        return dataclasses.replace(self, fleet=dataclasses.replace(self.fleet, vehicles=vehicles))
+        return self.with_changes(fleet={"vehicles": vehicles})
 
     def with_changes(self, **sections: Any) -> AreaConfig:
-        """A copy with fields of sections replaced, e.g. ``with_changes(demand={"requests": 30})``."""
+        """A copy with fields of sections replaced, e.g. ``with_changes(demand={"requests": 30})``;
+        the copy is checked as :func:`load_area` checks a file (raises :class:`InputErrors`)."""
         out = self
         for name, changes in sections.items():
-            out = dataclasses.replace(
-                out, **{name: dataclasses.replace(getattr(out, name), **changes)}
-            )
+            try:
+                section = dataclasses.replace(getattr(out, name), **changes)
+            except InputErrors as exc:  # a value outside its range: located in this file
+                raise InputErrors(
+                    [OutOfRange(e.message, self.at(_field_of(e, name))) for e in exc.errors]
+                ) from None
+            out = dataclasses.replace(out, **{name: section})
+        check_area(out)
         return out
 
 
 @dataclass(frozen=True)
 class AreasConfig:
     """``AREAS.toml``: ``areas`` = list of ``AREA.toml`` paths (relative to the file) and the
-    ``reference`` area id used for calibration (Kitaura)."""
+    ``reference`` area id used for calibration (Kitaura; ``""`` = none, else one of the areas)."""
 
     areas: list[str]
     reference: str = ""
@@ -233,6 +289,10 @@ class AreaStudy:
     areas: list[AreaConfig]
 
 
+def _field_of(error: InputError, default: str) -> str:
+    return error.location.field or default if error.location else default
+
+
 def parse_hhmm(text: str) -> float:
     """``"08:30"`` → 30600.0 seconds after midnight (hours may exceed 23), through
     :func:`transit.core.gtfstime.parse_clock`; raises :class:`InputError` otherwise."""
@@ -243,56 +303,152 @@ def parse_hhmm(text: str) -> float:
 
 
 def load_area(path: Path) -> AreaConfig:
-    """Read and validate an ``AREA.toml`` (all problems reported at once)."""
+    """Read and validate an ``AREA.toml``, raising one :class:`InputErrors`: unknown or missing
+    keys and wrong types first; when they are right, every value outside its range and every
+    missing file at once; with every value in range, every problem :func:`check_area` finds
+    (keys that contradict each other) and every missing file."""
     path = Path(path)
     data = read_toml(path)
-    cfg = from_mapping(
-        AreaConfig, {**data, "base_dir": str(path.parent.resolve())}, source=path.name
-    )
-    _check_area(cfg, path)
+    base = path.parent.resolve()
+    files = _file_problems(data, base)
+    try:
+        cfg = from_mapping(
+            AreaConfig, {**data, "base_dir": str(base), "file": path.name}, source=path.name
+        )
+    except InputErrors as exc:
+        if not all(isinstance(e, OutOfRange) for e in exc.errors):
+            raise  # wrong keys or types: those first
+        located = [ConfigError(msg, Location.of(path, field=key)) for key, msg in files]
+        raise InputErrors([*exc.errors, *located]) from None
+    check_area(cfg)
     return cfg
 
 
 def load_areas(path: Path) -> AreaStudy:
-    """Read ``AREAS.toml`` and every ``AREA.toml`` it lists (in order); returns both."""
+    """Read ``AREAS.toml`` and every ``AREA.toml`` it lists (in order); returns both. The
+    problems of every listed file are reported together."""
     path = Path(path)
     cfg = from_mapping(AreasConfig, read_toml(path), source=path.name)
     if not cfg.areas:
         raise ConfigError("areas is empty", Location.of(path, field="areas"))
-    out = [load_area(path.parent / p) for p in cfg.areas]
+    out = each_checked(cfg.areas, lambda p: load_area(path.parent / p))
     ids = [a.area.id for a in out]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ConfigError(
             f"duplicate area ids: {', '.join(dupes)}", Location.of(path, field="areas")
         )
+    if cfg.reference and cfg.reference not in ids:
+        raise ConfigError(
+            f"no area has the id {cfg.reference!r} (the areas: {', '.join(ids)})",
+            Location.of(path, field="reference"),
+        )
     return AreaStudy(cfg, out)
 
 
-def _check_area(cfg: AreaConfig, path: Path) -> None:
+def each_checked(items: Iterable[T], read: Callable[[T], R]) -> list[R]:
+    """``read`` of every item, in order; the input problems of all items are raised together
+    (one :class:`InputErrors`) after every item was tried."""
+    out: list[R] = []
+    errors: list[InputError] = []
+    for item in items:
+        try:
+            out.append(read(item))
+        except InputErrors as exc:
+            errors += exc.errors
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return out
+
+
+def check_area(cfg: AreaConfig) -> None:
+    """Raise one :class:`InputErrors` naming every problem of an area's settings that the ranges
+    of single keys cannot see (``cfg.file`` names the file): the shift, the last pickup, the
+    solver time of a day, minimum/maximum pairs, shares and the hourly profile, bus departure
+    times, the date, the files named."""
     problems = [
-        *_fleet_and_shift(cfg),
-        *_service_and_demand(cfg),
+        *shift_problems(cfg),
+        *_pair_problems(cfg),
         *_hub_times(cfg),
-        *_area_files(cfg),
+        *_file_problems(_as_tables(cfg), Path(cfg.base_dir)),
     ]
     if problems:
-        raise InputErrors([ConfigError(msg, Location.of(path, field=key)) for key, msg in problems])
+        raise InputErrors([ConfigError(msg, cfg.at(key)) for key, msg in problems])
 
 
-def _fleet_and_shift(cfg: AreaConfig) -> list[tuple[str, str]]:
-    """(key, message) of each bad value of ``[fleet]`` and ``[shift]``."""
+def shift_problems(cfg: AreaConfig) -> list[tuple[str, str]]:
+    """(key, message) of each problem of the shift: bad clock times, an end not after the start,
+    a shift longer than a day, a last pickup outside it, a profile with no hour in it, and more
+    re-optimizations than the solver time limit of a day allows."""
+    times: dict[str, float] = {}
     out: list[tuple[str, str]] = []
-    if cfg.fleet.vehicles < 1:
-        out.append(("fleet.vehicles", f"must be at least 1, got {cfg.fleet.vehicles}"))
-    if cfg.fleet.capacity < 1:
-        out.append(("fleet.capacity", f"must be at least 1, got {cfg.fleet.capacity}"))
-    try:
-        start, end = cfg.shift_s
-        if end <= start:
-            out.append(("shift", f"end {cfg.shift.end} is not after start {cfg.shift.start}"))
-    except InputError as exc:
-        out.append(("shift", exc.message))
+    for key in ("start", "end"):
+        try:
+            times[key] = parse_hhmm(getattr(cfg.shift, key))
+        except InputError as exc:
+            out.append((f"shift.{key}", exc.message))
+    if out:
+        return out
+    start, end = times["start"], times["end"]
+    if start < 0:
+        return [("shift.start", f"must be 00:00 or later, got {cfg.shift.start!r}")]
+    if end <= start:
+        return [("shift.end", f"end {cfg.shift.end} is not after start {cfg.shift.start}")]
+    if end - start > MAX_SHIFT_S:
+        length = f"{cfg.shift.start}–{cfg.shift.end}"
+        return [("shift.end", f"the shift {length} is longer than 24 hours")]
+    length_min = (end - start) / 60.0
+    if cfg.shift.last_pickup_min >= length_min:
+        out.append(
+            (
+                "shift.last_pickup_min",
+                f"must be below the shift's length ({format_number(length_min)} min), "
+                f"got {format_number(cfg.shift.last_pickup_min)}",
+            )
+        )
+    elif not cfg.demand.request_log and not profile_hours(
+        cfg.demand.outbound_profile, start, end - cfg.shift.last_pickup_min * 60.0
+    ):
+        latest = format_hhmm(end - cfg.shift.last_pickup_min * 60.0)
+        out.append(
+            (
+                "demand.outbound_profile",
+                f"no hour with a positive share between {cfg.shift.start} and {latest} "
+                "(the shift, up to the last pickup)",
+            )
+        )
+    budget = cfg.dispatch.solver_budget_problem((start, end))
+    if budget is not None:
+        out.append(("dispatch.reopt_interval_min", budget))
+    return out
+
+
+def profile_hours(profile: Mapping[str, float], start: float, end: float) -> list[int]:
+    """The clock hours of ``profile`` with a positive weight that overlap ``start``–``end``
+    (seconds after midnight), in order."""
+    return sorted(
+        int(h)
+        for h, w in profile.items()
+        if h.isdigit() and w > 0 and start < (int(h) + 1) * 3600 and int(h) * 3600 < end
+    )
+
+
+def _pair_problems(cfg: AreaConfig) -> list[tuple[str, str]]:
+    """(key, message) of each minimum above its maximum, shares without a positive one, and
+    profile keys that are not clock hours."""
+    out: list[tuple[str, str]] = []
+    d = cfg.demand
+    if d.dwell_max_min < d.dwell_min_min:
+        out.append(("demand.dwell_max_min", "must not be below dwell_min_min"))
+    if d.lead_max_min < d.lead_min_min:
+        out.append(("demand.lead_max_min", "must not be below lead_min_min"))
+    if not any(v > 0 for v in d.destination_shares.values()):
+        out.append(("demand.destination_shares", "at least one share must be above 0"))
+    for hour in d.outbound_profile:
+        if not hour.isdigit() or str(int(hour)) != hour or not 0 <= int(hour) <= 30:
+            out.append(("demand.outbound_profile", f"keys are clock hours 0-30, got {hour!r}"))
     return out
 
 
@@ -311,201 +467,31 @@ def _hub_times(cfg: AreaConfig) -> list[tuple[str, str]]:
     return out
 
 
-def _service_and_demand(cfg: AreaConfig) -> list[tuple[str, str]]:
-    """(key, message) of each bad value of ``[service]`` and ``[demand]``."""
-    out: list[tuple[str, str]] = []
-    for name in ("max_wait_min", "max_ride_factor", "speed_factor"):
-        if getattr(cfg.service, name) <= 0:
-            out.append((f"service.{name}", "must be positive"))
-    for name in ("return_share", "advance_share", "group_share"):
-        v = getattr(cfg.demand, name)
-        if not 0.0 <= v <= 1.0:
-            out.append((f"demand.{name}", f"must be between 0 and 1, got {v}"))
-    if cfg.demand.dwell_max_min < cfg.demand.dwell_min_min:
-        out.append(("demand.dwell_max_min", "must not be below dwell_min_min"))
-    if cfg.demand.lead_max_min < cfg.demand.lead_min_min:
-        out.append(("demand.lead_max_min", "must not be below lead_min_min"))
-    shares = cfg.demand.destination_shares.values()
-    if any(v < 0 for v in shares) or not any(v > 0 for v in shares):
-        out.append(("demand.destination_shares", "shares must be >= 0 with at least one positive"))
-    for hour in cfg.demand.outbound_profile:
-        if not hour.isdigit() or not 0 <= int(hour) <= 30:
-            out.append(("demand.outbound_profile", f"keys are clock hours 0-30, got {hour!r}"))
-    return out
+def _as_tables(cfg: AreaConfig) -> dict[str, Any]:
+    """The ``[area]`` and ``[demand]`` tables of a built configuration (for :func:`_file_problems`)."""
+    return {"area": dataclasses.asdict(cfg.area), "demand": dataclasses.asdict(cfg.demand)}
 
 
-def _area_files(cfg: AreaConfig) -> list[tuple[str, str]]:
-    """(key, message) of each file the area names that does not exist."""
+#: Keys whose ``""`` means "none": the whole population's hull, no request log.
+_MAY_BE_EMPTY = frozenset({"area.polygon", "demand.request_log"})
+
+
+def _file_problems(data: Mapping[str, Any], base: Path) -> list[tuple[str, str]]:
+    """(key, message) of each file named in the ``[area]`` and ``[demand]`` tables of ``data``
+    (paths relative to ``base``) that does not exist; values that are not text are left to the
+    type checks."""
+    area = data.get("area")
+    demand = data.get("demand")
+    named: list[tuple[str, Any]] = []
+    if isinstance(area, Mapping):
+        named += [(f"area.{k}", area.get(k)) for k in ("polygon", "population", "destinations")]
+    if isinstance(demand, Mapping):
+        named.append(("demand.request_log", demand.get("request_log")))
     out: list[tuple[str, str]] = []
-    for key in ("polygon", "population", "destinations"):
-        if key == "polygon" and not cfg.area.polygon:
+    for key, value in named:
+        if not isinstance(value, str) or (not value and key in _MAY_BE_EMPTY):
             continue
-        p = cfg.path(getattr(cfg.area, key))
+        p = Path(value) if Path(value).is_absolute() else base / value
         if not p.is_file():
-            out.append((f"area.{key}", f"file not found: {p}"))
-    if cfg.demand.request_log and not cfg.path(cfg.demand.request_log).is_file():
-        out.append(("demand.request_log", f"file not found: {cfg.path(cfg.demand.request_log)}"))
+            out.append((key, f"file not found: {p}"))
     return out
-
-
-# --- reading the area's data -----------------------------------------------------------------
-
-
-def read_area_polygon(cfg: AreaConfig) -> BaseGeometry:
-    """The service-area polygon (WGS84) of the area's ``id`` in its GeoJSON file; with
-    ``polygon = ""`` the convex hull of every population point, buffered by about 1 km (a
-    whole-city study)."""
-    if not cfg.area.polygon:
-        pts = read_csv_table(cfg.path(cfg.area.population), required=("lon", "lat"))
-        lon = _numeric(pts["lon"], cfg.path(cfg.area.population), "lon")
-        lat = _numeric(pts["lat"], cfg.path(cfg.area.population), "lat")
-        return shapely.MultiPoint(list(zip(lon, lat, strict=True))).convex_hull.buffer(0.01)
-    path = cfg.path(cfg.area.polygon)
-    if not path.is_file():
-        raise DataNotFoundError(f"area polygon file not found: {path}")
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid GeoJSON: {exc}", Location.of(path)) from exc
-    feats = data.get("features", [data] if data.get("type") == "Feature" else [])
-    chosen = [f for f in feats if str(f.get("properties", {}).get("area_id", "")) == cfg.area.id]
-    if not chosen and len(feats) == 1:
-        chosen = feats
-    if not chosen:
-        ids = sorted(str(f.get("properties", {}).get("area_id", "")) for f in feats)
-        raise InputError(
-            f"no feature with area_id {cfg.area.id!r} (found: {', '.join(ids)})", Location.of(path)
-        )
-    geom = shape(chosen[0]["geometry"])
-    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise InputError(f"area {cfg.area.id!r} is not a polygon", Location.of(path))
-    return geom
-
-
-def read_population(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame:
-    """Population points inside the area polygon.
-
-    Returns columns ``point_id`` (str), ``lon``, ``lat`` (degrees), ``population``, ``elderly``
-    (persons; 0 when the file has no ``elderly`` column).
-    """
-    path = cfg.path(cfg.area.population)
-    df = read_csv_table(path, required=("lon", "lat", "population"))
-    if "point_id" not in df.columns:
-        df["point_id"] = [f"P{i + 1}" for i in range(len(df))]
-    if "elderly" not in df.columns:
-        df["elderly"] = 0.0
-    for col in ("lon", "lat", "population", "elderly"):
-        df[col] = _numeric(df[col], path, col)
-    inside = shapely.contains_xy(polygon, df["lon"].to_numpy(), df["lat"].to_numpy())
-    out = df.loc[
-        inside & (df["population"] > 0), ["point_id", "lon", "lat", "population", "elderly"]
-    ]
-    out = out.astype({"point_id": str}).reset_index(drop=True)
-    if out.empty:
-        raise InputError(f"no population inside area {cfg.area.id!r}", Location.of(path))
-    return typing.cast(pd.DataFrame, out)
-
-
-def read_destinations(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame:
-    """Destinations (``places.csv`` rows) inside the area polygon buffered by
-    ``destination_buffer_m``.
-
-    Returns columns ``place_id``, ``name_ja``, ``kind`` (str), ``lon``, ``lat``.
-    """
-    path = cfg.path(cfg.area.destinations)
-    df = read_csv_table(path, required=("place_id", "kind", "lon", "lat"))
-    if "name_ja" not in df.columns:
-        df["name_ja"] = df["place_id"]
-    for col in ("lon", "lat"):
-        df[col] = _numeric(df[col], path, col)
-    deg = cfg.area.destination_buffer_m / 111_000.0
-    zone = polygon.buffer(deg)
-    inside = shapely.contains_xy(zone, df["lon"].to_numpy(), df["lat"].to_numpy())
-    out = df.loc[inside, ["place_id", "name_ja", "kind", "lon", "lat"]].astype(
-        {"place_id": str, "name_ja": str, "kind": str}
-    )
-    if cfg.area.hub_stops:
-        out = pd.concat([out, read_hub_stops(cfg)], ignore_index=True)
-    out = out.reset_index(drop=True)
-    if out.empty:
-        raise InputError(f"no destination inside area {cfg.area.id!r}", Location.of(path))
-    return typing.cast(pd.DataFrame, out)
-
-
-def read_hub_stops(cfg: AreaConfig) -> pd.DataFrame:
-    """The area's ``hub_stops`` as destinations (kind ``bus_hub``, ``place_id`` = stop id), with
-    coordinates from the ``gtfs`` source folder's ``stops.csv`` or the feed's ``stops.txt``."""
-    if not cfg.area.gtfs:
-        raise ConfigError("hub_stops needs gtfs (where the stops are)", Location(field="area.gtfs"))
-    src = cfg.path(cfg.area.gtfs)
-    if (src / "stops.csv").is_file():
-        stops = read_csv_table(src / "stops.csv", required=("stop_id", "stop_lat", "stop_lon"))
-    else:
-        stops = read_feed(src).stops
-    stops = stops.set_index("stop_id")
-    rows = []
-    for sid in cfg.area.hub_stops:
-        if sid not in stops.index:
-            raise ConfigError(
-                f"hub stop {sid!r} not in {src.name}", Location(field="area.hub_stops")
-            )
-        rec = typing.cast(pd.Series, stops.loc[sid])
-        rows.append(
-            {
-                "place_id": sid,
-                "name_ja": str(rec.get("stop_name", sid)),
-                "kind": "bus_hub",
-                "lon": float(rec["stop_lon"]),
-                "lat": float(rec["stop_lat"]),
-            }
-        )
-    return pd.DataFrame(rows, columns=["place_id", "name_ja", "kind", "lon", "lat"])
-
-
-def depot_location(
-    cfg: AreaConfig, destinations: pd.DataFrame, polygon: BaseGeometry
-) -> tuple[float, float]:
-    """(lon, lat) of the depot: a ``place_id``, a ``kind`` (its first place), ``"lon,lat"``,
-    else the polygon's representative point."""
-    spec = cfg.fleet.depot.strip()
-    by_id = destinations[destinations["place_id"] == spec]
-    if by_id.empty:
-        by_id = destinations[destinations["kind"] == spec]
-    if not by_id.empty:
-        first = next(iter_rows(by_id))
-        return float(first.lon), float(first.lat)
-    if "," in spec:
-        try:
-            lon, lat = (float(v) for v in spec.split(","))
-            return lon, lat
-        except ValueError:
-            pass
-    pt = polygon.representative_point()
-    return float(pt.x), float(pt.y)
-
-
-def read_csv_table(path: Path, *, required: tuple[str, ...], what: str = "file") -> pd.DataFrame:
-    """A UTF-8 CSV as text cells (BOM tolerated); raises ``DataNotFoundError`` ("``what`` not
-    found") when absent and a located :class:`InputError` when unreadable or a ``required``
-    column is missing."""
-    if not path.is_file():
-        raise DataNotFoundError(f"{what} not found: {path}")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a UTF-8 CSV file: {exc}", Location.of(path)) from exc
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise InputError(f"missing columns: {', '.join(missing)}", Location.of(path))
-    return df
-
-
-def _numeric(series: pd.Series, path: Path, col: str) -> pd.Series:
-    values = pd.to_numeric(series, errors="coerce")
-    bad = values.isna()
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0]) + 2
-        raise InputError(
-            f"not a number: {series[bad].iloc[0]!r}", Location.of(path, row=row, column=col)
-        )
-    return values.astype(float)

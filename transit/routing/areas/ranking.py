@@ -8,7 +8,6 @@ Areas that meet the target with no fleet size tried come last, ordered by their 
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,7 +15,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from transit.core.fileio import atomic_write_bytes, atomic_write_text
+from transit.core.excel import SheetTable, rows_table, write_workbook
+from transit.core.fileio import atomic_write_text
 from transit.routing.sim.results import KPI_NAMES, SimResult
 
 
@@ -156,33 +156,34 @@ def _round(value: Any) -> Any:
     return value
 
 
+#: The notes sheet (説明) of ``ranking.xlsx``.
+RANKING_NOTES = (
+    "順位: 対応率95%以上かつ95%待ち時間30分以内を満たす最小の車両数が少ない順、同数なら利用者1人当たり費用が安い順",
+    "値は乱数シードごとの結果の平均。需要・道路網は架空（サンプル都市）",
+)
+
+
 def write_ranking(result: RankedRuns, out_dir: Path) -> list[Path]:
-    """Write ``ranking.csv`` (English columns), ``runs.csv`` and ``ranking.xlsx`` (sheets 順位 and
-    全実行結果 with Japanese headers) into ``out_dir``, each atomically; returns the paths."""
+    """Write ``ranking.csv`` (English columns), ``runs.csv`` and ``ranking.xlsx`` (sheets 順位,
+    全実行結果 with Japanese headers, and 説明; through :func:`transit.core.excel.write_workbook`,
+    so every text is a text cell, never a formula) into ``out_dir``, each atomically; returns the
+    paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv = out_dir / "ranking.csv"
     atomic_write_text(csv, result.ranking.to_csv(index=False, lineterminator="\n"))
     runs_csv = out_dir / "runs.csv"
     atomic_write_text(runs_csv, result.runs.to_csv(index=False, lineterminator="\n"))
-    xlsx = out_dir / "ranking.xlsx"
-    ranking_ja = result.ranking.rename(columns=RANKING_HEADERS)
-    for col in ("目標達成", "基準地区"):
-        if col in ranking_ja.columns:
-            ranking_ja[col] = ranking_ja[col].map(lambda b: "○" if bool(b) else "")
-    run_cols = [c for c in RUN_HEADERS if c in result.runs.columns]
-    runs_ja = result.runs.loc[:, run_cols].rename(columns=RUN_HEADERS)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        ranking_ja.to_excel(writer, sheet_name="順位", index=False)
-        runs_ja.to_excel(writer, sheet_name="全実行結果", index=False)
-        notes = pd.DataFrame(
-            {
-                "説明": [
-                    "順位: 対応率95%以上かつ95%待ち時間30分以内を満たす最小の車両数が少ない順、同数なら利用者1人当たり費用が安い順",
-                    "値は乱数シードごとの結果の平均。需要・道路網は架空（サンプル都市）",
-                ]
-            }
-        )
-        notes.to_excel(writer, sheet_name="説明", index=False)
-    atomic_write_bytes(xlsx, buffer.getvalue())
+    ranking = result.ranking.copy()
+    for col in ("meets_target", "reference"):
+        if col in ranking.columns:
+            ranking[col] = ranking[col].map(lambda b: "○" if bool(b) else "")
+    runs = result.runs.loc[:, [c for c in RUN_HEADERS if c in result.runs.columns]]
+    xlsx = write_workbook(
+        out_dir / "ranking.xlsx",
+        [
+            SheetTable("順位", ranking, RANKING_HEADERS),
+            SheetTable("全実行結果", runs, RUN_HEADERS),
+            SheetTable("説明", rows_table([[n] for n in RANKING_NOTES], ["説明"])),
+        ],
+    )
     return [csv, runs_csv, xlsx]

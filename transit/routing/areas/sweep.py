@@ -22,8 +22,9 @@ import networkx as nx
 import pandas as pd
 
 from transit.core.errors import InputError, WorkError
-from transit.routing.areas.config import AreaConfig
-from transit.routing.areas.prepare import network_source, simulate_area
+from transit.routing.areas.bookings import check_seed
+from transit.routing.areas.config import MAX_VEHICLES, AreaConfig, each_checked
+from transit.routing.areas.prepare import network_source, read_area, simulate_area
 from transit.routing.areas.ranking import rank_areas, runs_table
 from transit.routing.roads.network import load_network
 from transit.routing.sim.results import SimResult
@@ -52,19 +53,49 @@ class SweepResult:
 
 
 def parse_fleet(text: str) -> list[int]:
-    """``"1..4"`` → [1, 2, 3, 4]; ``"2,3,5"`` → [2, 3, 5]; ``"2"`` → [2]."""
+    """``"1..4"`` → [1, 2, 3, 4]; ``"2,3,5"`` → [2, 3, 5]; ``"2"`` → [2]. Sizes run from 1 to
+    :data:`~transit.routing.areas.config.MAX_VEHICLES`; anything else raises :class:`InputError`
+    saying what is wrong."""
     t = text.strip()
     try:
         if ".." in t:
             a, b = (int(x) for x in t.split("..", 1))
-            values = list(range(a, b + 1))
+            if a > b:
+                raise InputError(
+                    f"fleet range {t} is empty: write the smaller size first (e.g. {b}..{a})"
+                )
+            values = list(range(a, min(b, MAX_VEHICLES + 1) + 1))
         else:
             values = [int(x) for x in t.split(",") if x.strip()]
     except ValueError as exc:
         raise InputError(f"fleet sizes must look like 1..4 or 2,3,5; got {text!r}") from exc
-    if not values or min(values) < 1:
-        raise InputError(f"fleet sizes must be at least 1; got {text!r}")
+    if not values:
+        raise InputError(f"no fleet size given; write 1..4 or 2,3,5; got {text!r}")
+    check_fleets(values, text=text)
     return sorted(set(values))
+
+
+def check_fleets(fleets: Sequence[int], *, text: str | None = None) -> None:
+    """Refuse fleet sizes below 1 or above :data:`~transit.routing.areas.config.MAX_VEHICLES`
+    (``text``: how the user wrote them, for the message)."""
+    shown = repr(text) if text is not None else ", ".join(map(str, fleets))
+    if min(fleets) < 1:
+        raise InputError(f"fleet sizes must be at least 1; got {shown}")
+    if max(fleets) > MAX_VEHICLES:
+        raise InputError(f"fleet sizes must be at most {MAX_VEHICLES}; got {shown}")
+
+
+def check_sweep(
+    areas: Sequence[AreaConfig], *, fleets: Sequence[int], seeds: Sequence[int]
+) -> None:
+    """Check a sweep before any run: fleet sizes, seeds, and every area's data against its
+    road network (:func:`~transit.routing.areas.prepare.read_area`); the problems of all areas
+    are raised together (one :class:`InputErrors`)."""
+    if fleets:
+        check_fleets(fleets)
+    for seed in seeds:
+        check_seed(seed)
+    each_checked(areas, lambda area: read_area(area, _network(network_source(area))))
 
 
 @functools.lru_cache(maxsize=4)
@@ -110,10 +141,14 @@ def sweep(
     Returns
     -------
     SweepResult
+
+    Every area is read and checked first (:func:`check_sweep`): a bad area stops the sweep
+    before any run, with the problems of all areas.
     """
     jobs = [SweepJob(a, int(v), int(s)) for a in areas for v in fleets for s in seeds]
     if not jobs:
         raise InputError("nothing to run: no areas, fleet sizes or seeds")
+    check_sweep(areas, fleets=fleets, seeds=seeds)
     results: dict[tuple[str, int, int], SimResult] = {}
 
     def done(key: tuple[str, int, int], res: SimResult) -> None:

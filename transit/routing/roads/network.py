@@ -7,7 +7,8 @@ sample city's made-up roads, which must be labelled as such wherever they are sh
 :func:`read_graphml` is the toolkit's one GraphML reader (the simulator, the GTFS shapes and the
 maps read roads through it); :func:`add_travel_times` adds ``speed_kph`` and ``travel_time``
 (seconds) to every edge; :func:`snap_points` finds the nearest node of each point (with
-:func:`transit.core.geo.nearest_points`, which the GTFS shapes use too).
+:func:`transit.core.geo.nearest_points`, which the GTFS shapes use too) and
+:func:`far_from_network` counts the points a network does not cover.
 
 Why :func:`add_travel_times` and not OSMnx's ``add_edge_speeds(hwy_speeds=DEFAULT_SPEEDS_KPH,
 fallback=FALLBACK_SPEED_KPH)`` + ``add_edge_travel_times``: measured with OSMnx 2.1, the two
@@ -280,6 +281,33 @@ def snap_points(
     ny_ = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
     idx, dist = nearest_points(lon_a, lat_a, nx_, ny_)
     return pd.DataFrame({"node": [nodes[i] for i in idx], "snap_m": dist})
+
+
+def far_from_network(
+    graph: nx.MultiDiGraph,
+    lon: Sequence[float] | np.ndarray,
+    lat: Sequence[float] | np.ndarray,
+    *,
+    max_m: float,
+) -> tuple[int, float]:
+    """How many points (WGS84 degrees) lie farther than ``max_m`` metres from their nearest node
+    of ``graph``, and the largest such distance (metres, great-circle; 0.0 when none).
+
+    A network that does not cover the points would silently snap them all to a few nodes at
+    its edge (a day of 0 km); callers refuse such points with this count.
+    """
+    snap = snap_points(graph, lon, lat)
+    if snap.empty:
+        return 0, 0.0
+    nodes = snap["node"].tolist()
+    node_lon = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
+    node_lat = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
+    dist = np.asarray(
+        haversine_m(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float), node_lat, node_lon),
+        dtype=float,
+    )
+    far = dist[dist > max_m]
+    return int(far.size), float(far.max()) if far.size else 0.0
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -3,11 +3,15 @@
 The parameter dataclasses (:class:`Service`, :class:`Costs`, :class:`Dispatch`) are the
 ``[service]``, ``[costs]`` and ``[dispatch]`` sections of an ``AREA.toml``
 (:mod:`transit.routing.areas.config` reads them); their defaults are calibrated to Kitaura's
-2-car service (``docs/drt-simulation.md``).
+2-car service (``docs/drt-simulation.md``), and each numeric field declares the values it
+accepts (:func:`transit.core.config.bounded`): the area loader reports a value outside its range
+with the file and the key, and building one with such a value raises
+:class:`~transit.core.errors.InputErrors`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,40 +20,98 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from transit.core.config import bounded, check_ranges, format_number
+
+#: Most yen a fare or a vehicle-hour may cost.
+MAX_YEN = 1_000_000.0
+#: Most seconds of solver time one re-optimization may take.
+MAX_TIME_LIMIT_S = 600.0
+#: Most seconds of solver time the re-optimizations of one day may take together
+#: (``docs/limits.md``).
+MAX_SOLVER_S_PER_DAY = 3600.0
+
+
+#: Longest time in minutes a parameter may take: one day.
+DAY_MIN = 1440.0
+
 
 @dataclass(frozen=True)
 class Service:
     """Service limits: maximum wait after the desired pickup time, maximum ride time
     (``max_ride_factor × direct + max_ride_extra_min``), boarding and alighting times, the
-    transfer buffer at a bus hub, and the speed factor of a small car on the road network."""
+    transfer buffer at a bus hub, and the speed factor of a small car on the road network.
 
-    max_wait_min: float = 30.0
-    max_ride_factor: float = 1.5
-    max_ride_extra_min: float = 10.0
-    boarding_min: float = 1.0
-    alighting_min: float = 0.5
-    transfer_buffer_min: float = 3.0
-    speed_factor: float = 1.0
+    Ranges (refused otherwise, see :func:`transit.core.config.bounded`): ``max_wait_min`` in
+    (0, 1440]; ``max_ride_factor`` in [1, 10]; the other minutes in [0, 1440];
+    ``speed_factor`` in [0.1, 10].
+    """
+
+    max_wait_min: float = bounded(30.0, gt=0, le=DAY_MIN)
+    max_ride_factor: float = bounded(1.5, ge=1, le=10)
+    max_ride_extra_min: float = bounded(10.0, ge=0, le=DAY_MIN)
+    boarding_min: float = bounded(1.0, ge=0, le=DAY_MIN)
+    alighting_min: float = bounded(0.5, ge=0, le=DAY_MIN)
+    transfer_buffer_min: float = bounded(3.0, ge=0, le=DAY_MIN)
+    speed_factor: float = bounded(1.0, ge=0.1, le=10)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, prefix="service")
 
 
 @dataclass(frozen=True)
 class Costs:
     """Fare per passenger (yen, adult one way: Kitaura ¥300) and operating cost per vehicle-hour
-    of service (yen; a chartered small taxi with driver, an assumption)."""
+    of service (yen; a chartered small taxi with driver, an assumption); each in [0, 1,000,000]."""
 
-    fare_yen: float = 300.0
-    cost_per_vehicle_hour_yen: float = 3600.0
+    fare_yen: float = bounded(300.0, ge=0, le=MAX_YEN)
+    cost_per_vehicle_hour_yen: float = bounded(3600.0, ge=0, le=MAX_YEN)
+
+    def __post_init__(self) -> None:
+        check_ranges(self, prefix="costs")
 
 
 @dataclass(frozen=True)
 class Dispatch:
     """Dispatcher settings: re-optimization period and look-ahead (rolling horizon), solver time
-    per re-optimization (seconds), and whether to re-optimize at all."""
+    per re-optimization (seconds), and whether to re-optimize at all.
 
-    reopt_interval_min: float = 20.0
-    horizon_min: float = 60.0
-    time_limit_s: float = 1.0
+    Ranges: ``reopt_interval_min`` and ``horizon_min`` in (0, 1440]; ``time_limit_s`` in
+    (0, 600]. A day's re-optimizations may take at most :data:`MAX_SOLVER_S_PER_DAY` seconds of
+    solver time together (:meth:`solver_budget_problem`).
+    """
+
+    reopt_interval_min: float = bounded(20.0, gt=0, le=DAY_MIN)
+    horizon_min: float = bounded(60.0, gt=0, le=DAY_MIN)
+    time_limit_s: float = bounded(1.0, gt=0, le=MAX_TIME_LIMIT_S)
     reoptimize: bool = True
+
+    def __post_init__(self) -> None:
+        check_ranges(self, prefix="dispatch")
+
+    def reoptimizations(self, shift_s: tuple[float, float]) -> int:
+        """How many re-optimizations a shift (start, end in seconds) has: one every
+        ``reopt_interval_min`` from the start, before the end (0 when ``reoptimize`` is off)."""
+        start, end = shift_s
+        if not self.reoptimize or end <= start:
+            return 0
+        # (capped: an interval of a few picoseconds must not overflow the count)
+        return math.ceil(min((end - start) / (self.reopt_interval_min * 60.0), 1e15))
+
+    def solver_budget_problem(self, shift_s: tuple[float, float]) -> str | None:
+        """Why the shift's re-optimizations would take too long (more than
+        :data:`MAX_SOLVER_S_PER_DAY` seconds of solver time), or ``None``."""
+        n = self.reoptimizations(shift_s)
+        total = n * self.time_limit_s
+        if total <= MAX_SOLVER_S_PER_DAY:
+            return None
+        hours = (shift_s[1] - shift_s[0]) / 3600.0
+        return (
+            f"{n:,} re-optimizations of {format_number(self.time_limit_s)} s each (every "
+            f"{format_number(self.reopt_interval_min)} min over a {hours:.1f}-hour shift) would "
+            f"take up to {total / 3600.0:,.1f} hours of solver time, above the limit of "
+            f"{MAX_SOLVER_S_PER_DAY / 3600.0:g} hour a day: raise reopt_interval_min or lower "
+            "time_limit_s"
+        )
 
 
 @dataclass(frozen=True, eq=False)
