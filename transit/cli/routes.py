@@ -9,8 +9,8 @@ import click
 from transit.cli.common import print_table, say
 from transit.core.errors import DataNotFoundError
 from transit.routing.design.report import write_comparison
-from transit.routing.design.route_sets import (
-    compare_route_sets,
+from transit.routing.design.evaluation import compare_route_sets
+from transit.routing.design.network import (
     parse_route_set,
     read_link_network,
     read_literature_route_sets,

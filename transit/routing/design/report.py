@@ -1,6 +1,6 @@
 """Writers of a route-set comparison: CSV, an Excel workbook with Japanese headers, JSON.
 
-The table comes from :func:`transit.routing.design.route_sets.compare_route_sets`.
+The table comes from :func:`transit.routing.design.evaluation.compare_route_sets`.
 """
 
 from __future__ import annotations
