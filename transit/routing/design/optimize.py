@@ -47,7 +47,9 @@ DEFAULT_TIME_LIMIT = 60.0
 
 @dataclass(frozen=True)
 class DesignRequest:
-    """What to design and how long to search (``iterations`` and ``time_limit`` per worker)."""
+    """What to design and how long to search: ``iterations`` and ``time_limit`` are per worker
+    (shared equally by the phases of ``pareto``), ``cycle`` is the length of a cooling cycle in
+    iterations (default :data:`DEFAULT_CYCLE`, never more than a phase's iteration budget)."""
 
     n_routes: int
     min_nodes: int
@@ -189,9 +191,13 @@ def _checked(network: LinkNetwork, request: DesignRequest) -> DesignRequest:
             f"the time limit must be positive (got {request.time_limit:g} s)",
             Location(file=name, field="time_limit"),
         )
+    if request.cycle is not None and request.cycle < 1:
+        raise InputError(
+            f"cycle must be at least 1 (got {request.cycle})", Location(file=name, field="cycle")
+        )
     if request.iterations is None and request.time_limit is None:
         request = replace(request, time_limit=DEFAULT_TIME_LIMIT)
-    return request
+    return replace(request, cycle=request.cycle or DEFAULT_CYCLE)
 
 
 def _phases(request: DesignRequest) -> tuple[tuple[str, float | None], ...]:
@@ -237,6 +243,7 @@ def _work(job: _Job) -> _WorkerOutput:
     iterations = None if request.iterations is None else max(1, request.iterations // share)
     budget = None if request.time_limit is None else request.time_limit / share
     cycle = request.cycle or DEFAULT_CYCLE
+    # a cooling cycle never outlasts the iteration budget of a phase
     settings = AnnealSettings(cycle=min(cycle, iterations) if iterations else cycle)
     start: list[Route] = initial_route_set(ctx, rng)
     best: _Found | None = None

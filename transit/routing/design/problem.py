@@ -83,7 +83,8 @@ def make_problem(
 
     Raises :class:`InputError` (located at the instance and the parameter) when a bound cannot be
     met: fewer than one route, routes of fewer than 2 stops, ``max_nodes < min_nodes``, too few
-    stops in all routes together to cover the network, or links that leave stops unreachable.
+    stops in all routes together to cover the network in one connected piece, or links that
+    leave stops unreachable.
     """
     _check_bounds(network, n_routes, min_nodes, max_nodes)
     ids = tuple(network.stops)
@@ -143,10 +144,11 @@ def _check_bounds(network: LinkNetwork, n_routes: int, min_nodes: int, max_nodes
             f"routes of at least {min_nodes} stops cannot be built on {n} stops",
             Location(file=name, field="min_nodes"),
         )
-    if n_routes * max_nodes < n:
+    reach = n_routes * max_nodes - (n_routes - 1)  # each further route shares a stop
+    if reach < n:
         raise InputError(
-            f"{n_routes} routes of at most {max_nodes} stops cover at most "
-            f"{n_routes * max_nodes} stops; {name} has {n}",
+            f"{n_routes} connected routes of at most {max_nodes} stops cover at most "
+            f"{reach} stops; {name} has {n}",
             Location(file=name, field="max_nodes"),
         )
 
