@@ -31,6 +31,14 @@ ROUTE_CACHE_SIZE = 200_000
 
 
 @dataclass(frozen=True)
+class _Entry:
+    flat: npt.NDArray[np.int64]
+    weight: npt.NDArray[np.integer]
+    stops: npt.NDArray[np.int64]
+    time: int
+
+
+@dataclass(frozen=True)
 class FastMeasures:
     """The measures of :class:`~transit.routing.design.evaluation.RouteSetResult` (minutes, %)."""
 
@@ -58,10 +66,11 @@ class FastEvaluator:
         self._inf = 2**29 if self._dtype is np.int32 else 2**61
         self._demand = np.ascontiguousarray(problem.demand, dtype=np.float64)
         self._demand_total = float(self._demand.sum())
-        self._entries: dict[Route, tuple[npt.NDArray[np.int64], npt.NDArray[np.integer]]] = {}
+        self._entries: dict[Route, _Entry] = {}
 
-    def _entry(self, route: Route) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.integer]]:
-        """Flat indices ``a*n+b`` and weights of the ride edges of one route (both directions)."""
+    def _entry(self, route: Route) -> _Entry:
+        """Ride edges of one route (flat indices ``a*n+b``, both directions), its stops and its
+        one-direction time (``1/scale`` minute)."""
         found = self._entries.get(route)
         if found is not None:
             return found
@@ -75,8 +84,9 @@ class FastEvaluator:
         ii, jj = np.nonzero(~np.eye(len(route), dtype=bool))
         flat = stops[ii] * self._n + stops[jj]
         weight = ((np.abs(cum[ii] - cum[jj]) + self._pen) * self._k + 1).astype(self._dtype)
-        self._entries[route] = (flat, weight)
-        return flat, weight
+        entry = _Entry(flat, weight, stops, int(cum[-1]))
+        self._entries[route] = entry
+        return entry
 
     def closure(self, routes: Sequence[Route]) -> npt.NDArray[np.integer]:
         """n×n least weights ``(time + penalty·boardings)·K + boardings`` (``>= inf``: no path)."""
@@ -84,14 +94,16 @@ class FastEvaluator:
         dist = np.full(n * n, self._inf, dtype=self._dtype)
         entries = [self._entry(r) for r in routes]
         if entries:
-            flat = np.concatenate([e[0] for e in entries])
-            weight = np.concatenate([e[1] for e in entries])
-            np.minimum.at(dist, flat, weight)
+            np.minimum.at(
+                dist,
+                np.concatenate([e.flat for e in entries]),
+                np.concatenate([e.weight for e in entries]),
+            )
+            served = np.bincount(np.concatenate([e.stops for e in entries]), minlength=n)
+        else:
+            served = np.zeros(n, dtype=np.int64)
         dist[:: n + 1] = 0
         mat = dist.reshape(n, n)
-        served = np.bincount(
-            np.fromiter((s for r in routes for s in r), dtype=np.int64), minlength=n
-        )
         tmp = np.empty_like(mat)
         for k in np.flatnonzero(served >= 2):
             np.add(mat[:, k : k + 1], mat[k : k + 1, :], out=tmp)
@@ -100,7 +112,7 @@ class FastEvaluator:
 
     def route_time_total(self, routes: Sequence[Route]) -> float:
         """Sum of one-direction route times (minutes)."""
-        return sum(self.problem.route_time(r) for r in routes) / self._scale
+        return sum(self._entry(r).time for r in routes) / self._scale
 
     def att(self, routes: Sequence[Route]) -> float:
         """ATT in minutes over the demand that has a path (NaN when none has)."""
