@@ -7,8 +7,9 @@ import random
 from hypothesis import strategies as st
 
 from transit.routing.design.initial import initial_route_set
-from transit.routing.design.moves import MOVES, MoveContext, keeps_feasible, mask_of
+from transit.routing.design.moves import MOVES, MoveContext, mask_of
 from transit.routing.design.problem import DesignProblem, Route
+from transit.routing.design.search import propose
 
 
 @st.composite
@@ -35,10 +36,8 @@ def feasible_walk(ctx: MoveContext, seed: int, steps: int) -> list[Route]:
     masks = [mask_of(r) for r in routes]
     moves = list(MOVES.values())
     for _ in range(steps):
-        change = rng.choice(moves)(ctx, routes, masks, rng)
-        if change is None or not keeps_feasible(ctx, masks, change):
-            continue
-        for r, new in change.items():
-            routes[r] = new
-            masks[r] = mask_of(new)
+        proposal = propose(ctx, moves, routes, masks, rng)
+        if proposal is not None:
+            routes = proposal[1]
+            masks = [mask_of(r) for r in routes]
     return routes

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from transit.routing.design.evaluation import TRANSFER_PENALTY_MIN
+from transit.routing.design.evaluation import TRANSFER_PENALTY_MIN, RouteSetResult
 from transit.routing.design.problem import DesignProblem, Route
 
 #: Route entries kept per evaluator (a route's ride pairs); the cache is emptied when full.
@@ -36,18 +36,6 @@ class _Entry:
     weight: npt.NDArray[np.integer]
     stops: npt.NDArray[np.int64]
     time: int
-
-
-@dataclass(frozen=True)
-class FastMeasures:
-    """The measures of :class:`~transit.routing.design.evaluation.RouteSetResult` (minutes, %)."""
-
-    ATT: float
-    d0: float
-    d1: float
-    d2: float
-    dun: float
-    route_time_total: float
 
 
 class FastEvaluator:
@@ -114,34 +102,43 @@ class FastEvaluator:
         """Sum of one-direction route times (minutes)."""
         return sum(self._entry(r).time for r in routes) / self._scale
 
-    def att(self, routes: Sequence[Route]) -> float:
-        """ATT in minutes over the demand that has a path (NaN when none has)."""
-        mat = self.closure(routes)
+    def _served(self, mat: npt.NDArray[np.integer]) -> tuple[npt.NDArray[np.float64], float]:
+        """Demand of the pairs that have a path (others 0), and its total."""
         reach = mat < self._inf
         np.fill_diagonal(reach, False)
         q = np.where(reach, self._demand, 0.0)
-        served = float(q.sum())
+        return q, float(q.sum())
+
+    def _att(
+        self, mat: npt.NDArray[np.integer], q: npt.NDArray[np.float64], served: float
+    ) -> float:
         if served == 0.0:
             return float("nan")
         cost = mat // self._k - self._pen
         return float((q * cost).sum()) / served / self._scale
 
-    def measures(self, routes: Sequence[Route]) -> FastMeasures:
-        """ATT, d0, d1, d2, dun and total route time, as the reference evaluator defines them."""
+    def att(self, routes: Sequence[Route]) -> float:
+        """ATT in minutes over the demand that has a path (NaN when none has)."""
         mat = self.closure(routes)
-        reach = mat < self._inf
-        np.fill_diagonal(reach, False)
-        q = np.where(reach, self._demand, 0.0)
-        served = float(q.sum())
-        cost = mat // self._k - self._pen
+        return self._att(mat, *self._served(mat))
+
+    def measures(self, routes: Sequence[Route]) -> RouteSetResult:
+        """The reference evaluator's measures (ATT, d0, d1, d2, dun, route times) of simple
+        routes; see :func:`~transit.routing.design.evaluation.evaluate_route_set`."""
+        mat = self.closure(routes)
+        q, served = self._served(mat)
         transfers = mat % self._k - 1
         total = self._demand_total
         pct = [100.0 * float(q[transfers == t].sum()) / total if total else 0.0 for t in range(3)]
-        return FastMeasures(
-            ATT=float((q * cost).sum()) / served / self._scale if served else float("nan"),
+        per_route = tuple(self._entry(r).time / self._scale for r in routes)
+        return RouteSetResult(
+            ATT=self._att(mat, q, served),
             d0=pct[0],
             d1=pct[1],
             d2=pct[2],
             dun=100.0 - sum(pct) if total else 0.0,
-            route_time_total=self.route_time_total(routes),
+            route_time_total=sum(per_route),
+            n_routes=len(routes),
+            demand_total=total,
+            per_route_time=per_route,
         )

@@ -105,14 +105,27 @@ def _is_simple(route: Route) -> bool:
     return len(set(route)) == len(route)
 
 
+def _pick(
+    ctx: MoveContext, routes: Sequence[Route], rng: random.Random, *, longer: bool
+) -> tuple[int, Route] | None:
+    """A route drawn uniformly, ``None`` when it cannot get longer (``longer``) or shorter."""
+    r = rng.randrange(len(routes))
+    route = routes[r]
+    if longer and len(route) >= ctx.problem.max_nodes:
+        return None
+    if not longer and len(route) <= ctx.problem.min_nodes:
+        return None
+    return r, route
+
+
 def grow(
     ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
 ) -> Change | None:
     """Add a neighbour of an end stop at that end."""
-    r = rng.randrange(len(routes))
-    route = routes[r]
-    if len(route) >= ctx.problem.max_nodes:
+    picked = _pick(ctx, routes, rng, longer=True)
+    if picked is None:
         return None
+    r, route = picked
     at_tail = rng.random() < 0.5
     end = route[-1] if at_tail else route[0]
     options = [x for x in ctx.problem.neighbours[end] if not masks[r] >> x & 1]
@@ -126,10 +139,10 @@ def trim(
     ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
 ) -> Change | None:
     """Remove an end stop."""
-    r = rng.randrange(len(routes))
-    route = routes[r]
-    if len(route) <= ctx.problem.min_nodes:
+    picked = _pick(ctx, routes, rng, longer=False)
+    if picked is None:
         return None
+    r, route = picked
     return {r: route[:-1] if rng.random() < 0.5 else route[1:]}
 
 
@@ -138,10 +151,10 @@ def hand_over(
 ) -> Change | None:
     """Move an end stop of one route to an end of another route it is linked to."""
     p = ctx.problem
-    r = rng.randrange(len(routes))
-    route = routes[r]
-    if len(route) <= p.min_nodes:
+    picked = _pick(ctx, routes, rng, longer=False)
+    if picked is None:
         return None
+    r, route = picked
     at_tail = rng.random() < 0.5
     x = route[-1] if at_tail else route[0]
     near = ctx.adjacent[x]
@@ -166,10 +179,10 @@ def insert(
     ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
 ) -> Change | None:
     """Insert a stop linked to two consecutive stops between them."""
-    r = rng.randrange(len(routes))
-    route = routes[r]
-    if len(route) >= ctx.problem.max_nodes:
+    picked = _pick(ctx, routes, rng, longer=True)
+    if picked is None:
         return None
+    r, route = picked
     i = rng.randrange(len(route) - 1)
     options = [x for x in ctx.common[route[i], route[i + 1]] if not masks[r] >> x & 1]
     if not options:
@@ -181,10 +194,10 @@ def delete(
     ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
 ) -> Change | None:
     """Remove an inner stop whose two neighbours on the route are linked."""
-    r = rng.randrange(len(routes))
-    route = routes[r]
-    if len(route) <= max(2, ctx.problem.min_nodes):
+    picked = _pick(ctx, routes, rng, longer=False)
+    if picked is None:
         return None
+    r, route = picked
     i = rng.randrange(1, len(route) - 1)
     if route[i + 1] not in ctx.adjacent[route[i - 1]]:
         return None

@@ -15,15 +15,14 @@ on plain tuples of stop ids, and evaluated by the reference evaluator
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import random
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from transit.core.errors import InputError, Location, WorkError
+from transit.core.parallel import run_here_and_in_processes
 from transit.routing.design.checks import check_route_set
 from transit.routing.design.evaluation import RouteSetResult, evaluate_route_set
 from transit.routing.design.fast_eval import FastEvaluator
@@ -147,8 +146,9 @@ def design_route_set(network: LinkNetwork, request: DesignRequest) -> DesignResu
     for kind, weight in _phases(request):
         Objective.of(kind, problem, weight)  # raises InputError for a bad objective
     initial_route_set(MoveContext.of(problem), random.Random(request.seed))  # bounds can be met
-    outputs = _run_workers(
-        [_Job(problem, request, w, _worker_phases(request, w)) for w in range(request.workers)]
+    outputs = run_here_and_in_processes(
+        _work,
+        [_Job(problem, request, w, _worker_phases(request, w)) for w in range(request.workers)],
     )
     trace = tuple(p for out in outputs for p in out.trace)
     stats = tuple(out.stats for out in outputs)
@@ -215,19 +215,6 @@ def _worker_phases(request: DesignRequest, worker: int) -> tuple[tuple[str, floa
 
 def _worker_seed(seed: int, worker: int) -> int:
     return int(np.random.SeedSequence([seed, worker]).generate_state(1)[0])
-
-
-def _run_workers(jobs: list[_Job]) -> list[_WorkerOutput]:
-    """Worker 0 here, the others in child processes (fork where available)."""
-    if len(jobs) == 1:
-        return [_work(jobs[0])]
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=len(jobs) - 1, mp_context=ctx) as pool:
-        futures = [pool.submit(_work, job) for job in jobs[1:]]
-        outputs = [_work(jobs[0])]
-        outputs.extend(f.result() for f in futures)
-    return outputs
 
 
 def _work(job: _Job) -> _WorkerOutput:

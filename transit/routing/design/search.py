@@ -19,7 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from transit.routing.design.fast_eval import FastEvaluator
-from transit.routing.design.moves import MOVES, MoveContext, keeps_feasible, mask_of
+from transit.routing.design.moves import (
+    MOVES,
+    Change,
+    Move,
+    MoveContext,
+    keeps_feasible,
+    mask_of,
+)
 from transit.routing.design.objective import Objective, ParetoArchive
 from transit.routing.design.problem import Route
 
@@ -73,6 +80,24 @@ class CachedEvaluation:
         return found
 
 
+def propose(
+    ctx: MoveContext,
+    moves: Sequence[Move],
+    routes: list[Route],
+    masks: Sequence[int],
+    rng: random.Random,
+) -> tuple[Change, list[Route]] | None:
+    """Draw a move uniformly and apply it: the change and the candidate route set, or ``None``
+    when the move does not apply or the candidate is not feasible."""
+    change = moves[rng.randrange(len(moves))](ctx, routes, masks, rng)
+    if change is None or not keeps_feasible(ctx, masks, change):
+        return None
+    candidate = list(routes)
+    for r, new in change.items():
+        candidate[r] = new
+    return change, candidate
+
+
 def anneal(
     ctx: MoveContext,
     evaluate: CachedEvaluation,
@@ -103,12 +128,10 @@ def anneal(
         if phase == 0:
             routes, current = list(best.routes), best.score
             masks = [mask_of(r) for r in routes]
-        change = moves[rng.randrange(len(moves))](ctx, routes, masks, rng)
-        if change is None or not keeps_feasible(ctx, masks, change):
+        proposal = propose(ctx, moves, routes, masks, rng)
+        if proposal is None:
             continue
-        candidate = list(routes)
-        for r, new in change.items():
-            candidate[r] = new
+        change, candidate = proposal
         att, trt = evaluate(candidate)
         score = objective.score(att, trt)
         if archive is not None:
@@ -144,13 +167,10 @@ def _start_temperature(
     moves = list(MOVES.values())
     worse = []
     for _ in range(settings.calibration_moves):
-        change = moves[rng.randrange(len(moves))](ctx, routes, masks, rng)
-        if change is None or not keeps_feasible(ctx, masks, change):
+        proposal = propose(ctx, moves, routes, masks, rng)
+        if proposal is None:
             continue
-        candidate = list(routes)
-        for r, new in change.items():
-            candidate[r] = new
-        delta = objective.score(*evaluate(candidate)) - here
+        delta = objective.score(*evaluate(proposal[1])) - here
         if delta > 0:
             worse.append(delta)
     typical = statistics.median(worse) if worse else max(abs(here), 1.0) * 1e-3
