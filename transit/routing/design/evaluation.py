@@ -46,6 +46,30 @@ class RouteSetResult:
     demand_total: float
     per_route_time: tuple[float, ...] = field(default=())
 
+    @classmethod
+    def of(
+        cls,
+        att: float,
+        by_transfers: Sequence[float],
+        demand_total: float,
+        per_route_time: tuple[float, ...],
+    ) -> RouteSetResult:
+        """The measures from the ATT, the trips with 0, 1 and 2 transfers, the total demand
+        and the route times (the rest of the demand is ``dun``)."""
+        total = demand_total
+        pct = [100.0 * v / total if total else 0.0 for v in by_transfers]
+        return cls(
+            ATT=att,
+            d0=pct[0],
+            d1=pct[1],
+            d2=pct[2],
+            dun=100.0 - sum(pct) if total else 0.0,
+            route_time_total=sum(per_route_time),
+            n_routes=len(per_route_time),
+            demand_total=total,
+            per_route_time=per_route_time,
+        )
+
     def as_dict(self) -> dict[str, float | int]:
         """The scalar measures as a flat record (for tables and JSON)."""
         return {
@@ -93,18 +117,7 @@ def evaluate_route_set(
             if transfers <= 2:
                 by_transfers[transfers] += q
     att = cost_sum / served if served else float("nan")
-    pct = [100.0 * v / total if total else 0.0 for v in by_transfers]
-    return RouteSetResult(
-        ATT=att,
-        d0=pct[0],
-        d1=pct[1],
-        d2=pct[2],
-        dun=100.0 - sum(pct) if total else 0.0,
-        route_time_total=sum(per_route),
-        n_routes=len(routes),
-        demand_total=total,
-        per_route_time=per_route,
-    )
+    return RouteSetResult.of(att, by_transfers, total, per_route)
 
 
 def _least_cost_from(

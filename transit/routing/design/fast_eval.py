@@ -128,17 +128,8 @@ class FastEvaluator:
         mat = self.closure(routes)
         q, served = self._served(mat)
         transfers = mat % self._k - 1
-        total = self._demand_total
-        pct = [100.0 * float(q[transfers == t].sum()) / total if total else 0.0 for t in range(3)]
+        by_transfers = [float(q[transfers == t].sum()) for t in range(3)]
         per_route = tuple(self._entry(r).time / self._scale for r in routes)
-        return RouteSetResult(
-            ATT=self._att(mat, q, served),
-            d0=pct[0],
-            d1=pct[1],
-            d2=pct[2],
-            dun=100.0 - sum(pct) if total else 0.0,
-            route_time_total=sum(per_route),
-            n_routes=len(routes),
-            demand_total=total,
-            per_route_time=per_route,
+        return RouteSetResult.of(
+            self._att(mat, q, served), by_transfers, self._demand_total, per_route
         )

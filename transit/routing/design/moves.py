@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from random import Random
 
 from transit.routing.design.problem import DesignProblem, Route
 
 Change = dict[int, Route]
-Move = Callable[["MoveContext", Sequence[Route], Sequence[int], random.Random], Change | None]
+Routes = Sequence[Route]
+Masks = Sequence[int]
+Move = Callable[["MoveContext", Routes, Masks, Random], Change | None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +63,7 @@ class MoveContext:
             full_mask=(1 << problem.n) - 1,
         )
 
-    def draw_pair(self, rng: random.Random) -> tuple[int, int]:
+    def draw_pair(self, rng: Random) -> tuple[int, int]:
         """An OD pair drawn with probability proportional to its demand (both directions)."""
         k = bisect.bisect_right(self.pair_cum, rng.random() * self.pair_cum[-1])
         return self.pairs[min(k, len(self.pairs) - 1)]
@@ -106,7 +108,7 @@ def _is_simple(route: Route) -> bool:
 
 
 def _pick(
-    ctx: MoveContext, routes: Sequence[Route], rng: random.Random, *, longer: bool
+    ctx: MoveContext, routes: Sequence[Route], rng: Random, *, longer: bool
 ) -> tuple[int, Route] | None:
     """A route drawn uniformly, ``None`` when it cannot get longer (``longer``) or shorter."""
     r = rng.randrange(len(routes))
@@ -118,9 +120,7 @@ def _pick(
     return r, route
 
 
-def grow(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def grow(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Add a neighbour of an end stop at that end."""
     picked = _pick(ctx, routes, rng, longer=True)
     if picked is None:
@@ -135,9 +135,7 @@ def grow(
     return {r: (*route, x) if at_tail else (x, *route)}
 
 
-def trim(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def trim(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Remove an end stop."""
     picked = _pick(ctx, routes, rng, longer=False)
     if picked is None:
@@ -146,9 +144,7 @@ def trim(
     return {r: route[:-1] if rng.random() < 0.5 else route[1:]}
 
 
-def hand_over(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def hand_over(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Move an end stop of one route to an end of another route it is linked to."""
     p = ctx.problem
     picked = _pick(ctx, routes, rng, longer=False)
@@ -175,9 +171,7 @@ def hand_over(
     }
 
 
-def insert(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def insert(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Insert a stop linked to two consecutive stops between them."""
     picked = _pick(ctx, routes, rng, longer=True)
     if picked is None:
@@ -190,9 +184,7 @@ def insert(
     return {r: (*route[: i + 1], rng.choice(options), *route[i + 1 :])}
 
 
-def delete(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def delete(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Remove an inner stop whose two neighbours on the route are linked."""
     picked = _pick(ctx, routes, rng, longer=False)
     if picked is None:
@@ -204,9 +196,7 @@ def delete(
     return {r: route[:i] + route[i + 1 :]}
 
 
-def swap(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def swap(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Replace one stop by another stop linked to the same neighbours on the route."""
     r = rng.randrange(len(routes))
     route = routes[r]
@@ -223,9 +213,7 @@ def swap(
     return {r: (*route[:i], rng.choice(options), *route[i + 1 :])}
 
 
-def exchange(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def exchange(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Two routes through a common stop exchange their parts beyond it."""
     p = ctx.problem
     r = rng.randrange(len(routes))
@@ -251,9 +239,7 @@ def exchange(
     return {r: one, k: two}
 
 
-def shortcut(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def shortcut(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Replace the part between two stops of a route by a least-time path between them."""
     r = rng.randrange(len(routes))
     route = routes[r]
@@ -264,9 +250,7 @@ def shortcut(
     return _splice(ctx, r, route, i, j, middle)
 
 
-def detour(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def detour(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Route the part between two stops of a route through another stop (least-time paths)."""
     p = ctx.problem
     r = rng.randrange(len(routes))
@@ -288,9 +272,7 @@ def _splice(ctx: MoveContext, r: int, route: Route, i: int, j: int, middle: Rout
     return {r: new}
 
 
-def replace(
-    ctx: MoveContext, routes: Sequence[Route], masks: Sequence[int], rng: random.Random
-) -> Change | None:
+def replace(ctx: MoveContext, routes: Routes, masks: Masks, rng: Random) -> Change | None:
     """Replace a route by the least-time path of an OD pair drawn by demand (fitted to the bounds)."""
     a, b = ctx.draw_pair(rng)
     path = fit_length(ctx, ctx.problem.shortest_path(a, b), rng)
@@ -302,7 +284,7 @@ def replace(
     return {r: path}
 
 
-def fit_length(ctx: MoveContext, path: Route, rng: random.Random) -> Route | None:
+def fit_length(ctx: MoveContext, path: Route, rng: Random) -> Route | None:
     """``path`` cut to ``max_nodes`` (a window drawn at random) or grown at random ends to
     ``min_nodes``; ``None`` when it cannot grow."""
     p = ctx.problem
