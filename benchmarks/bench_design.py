@@ -10,9 +10,10 @@ Issue 11 targets (2 workers): Mandl 4/6/7/8 routes (2–8 stops), 60 s: ATT <= 1
 10.08; operator objective, 6 routes: route time 63 with ATT <= 13.48; Mumford0 (12 routes, 2–15)
 and Mumford1 (15 routes, 10–30), 600 s: ATT <= 14.23 and <= 22.34. ``gen110``/``gen127`` are
 *generated stand-ins* of the Mumford2/Mumford3 sizes (:mod:`tndp_generator`), not the published
-instances: 30 minutes of wall time (1770 s of search), feasible, peak memory under 4 GB; their ATT is shown beside the published
-Mumford2/3 values and beside their own lower bound LBpass (demand-weighted least drive time).
-ATT targets compare the ATT rounded to 2 decimals, the precision of the published tables.
+instances: 30 minutes of wall time (1770 s of search), feasible, peak memory under 4 GB; their
+ATT is shown beside the published Mumford2/3 values and beside their own lower bound LBpass
+(demand-weighted least drive time). ATT targets compare the ATT rounded to 2 decimals, the
+precision of the published tables.
 """
 
 from __future__ import annotations
