@@ -26,13 +26,13 @@ import numpy.typing as npt
 from transit.routing.design.evaluation import TRANSFER_PENALTY_MIN, RouteSetResult
 from transit.routing.design.problem import DesignProblem, Route
 
-#: Route entries kept per evaluator (a route's ride pairs); the cache is emptied when full.
-ROUTE_CACHE_SIZE = 200_000
+#: Ride pairs kept in the route cache of an evaluator (8 bytes each); emptied when full.
+ROUTE_CACHE_PAIRS = 4_000_000
 
 
 @dataclass(frozen=True)
 class _Entry:
-    flat: npt.NDArray[np.int64]
+    flat: npt.NDArray[np.int32]
     weight: npt.NDArray[np.integer]
     stops: npt.NDArray[np.int64]
     time: int
@@ -55,6 +55,7 @@ class FastEvaluator:
         self._demand = np.ascontiguousarray(problem.demand, dtype=np.float64)
         self._demand_total = float(self._demand.sum())
         self._entries: dict[Route, _Entry] = {}
+        self._pairs = 0
 
     def _entry(self, route: Route) -> _Entry:
         """Ride edges of one route (flat indices ``a*n+b``, both directions), its stops and its
@@ -62,18 +63,20 @@ class FastEvaluator:
         found = self._entries.get(route)
         if found is not None:
             return found
-        if len(self._entries) >= ROUTE_CACHE_SIZE:
+        if self._pairs >= ROUTE_CACHE_PAIRS:
             self._entries.clear()
+            self._pairs = 0
         times = self.problem.times
         cum = np.zeros(len(route), dtype=np.int64)
         for i in range(1, len(route)):
             cum[i] = cum[i - 1] + times[route[i - 1]][route[i]]
         stops = np.asarray(route, dtype=np.int64)
         ii, jj = np.nonzero(~np.eye(len(route), dtype=bool))
-        flat = stops[ii] * self._n + stops[jj]
+        flat = (stops[ii] * self._n + stops[jj]).astype(np.int32)
         weight = ((np.abs(cum[ii] - cum[jj]) + self._pen) * self._k + 1).astype(self._dtype)
         entry = _Entry(flat, weight, stops, int(cum[-1]))
         self._entries[route] = entry
+        self._pairs += len(flat)
         return entry
 
     def closure(self, routes: Sequence[Route]) -> npt.NDArray[np.integer]:

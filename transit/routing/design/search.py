@@ -5,8 +5,9 @@ a start temperature (calibrated once, so that the median worsening move of the s
 accepted with a given probability) down to a fraction of it, and the next cycle restarts from the
 best route set found. Every iteration draws a move uniformly, skips it when it does not apply or
 breaks coverage/connectivity, evaluates the candidate exactly (fast evaluator, with a cache of
-route sets seen) and accepts it by the Metropolis rule. The trajectory depends on the seed and
-the iteration count only: a deadline stops it, it never changes it.
+route sets seen; routes are kept in one direction, from their lower stop, so that cache keys
+share the route tuples) and accepts it by the Metropolis rule. The trajectory depends on the
+seed and the iteration count only: a deadline stops it, it never changes it.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class CachedEvaluation:
         self.evaluations = 0
 
     def __call__(self, routes: Sequence[Route]) -> tuple[float, float]:
-        key = tuple(sorted(r if r[0] < r[-1] else r[::-1] for r in routes))
+        key = tuple(sorted(canonical(r) for r in routes))
         found = self.cache.get(key)
         if found is not None:
             return found
@@ -94,8 +95,13 @@ def propose(
         return None
     candidate = list(routes)
     for r, new in change.items():
-        candidate[r] = new
+        candidate[r] = canonical(new)
     return change, candidate
+
+
+def canonical(route: Route) -> Route:
+    """The route in the direction that starts at its lower stop (a route runs both ways)."""
+    return route if route[0] < route[-1] else route[::-1]
 
 
 def anneal(
@@ -112,7 +118,7 @@ def anneal(
 ) -> SearchOutcome:
     """Anneal from ``start``; stops after ``iterations`` or at ``deadline`` (``perf_counter``)."""
     t_start = time.perf_counter()
-    routes = list(start)
+    routes = [canonical(r) for r in start]
     masks = [mask_of(r) for r in routes]
     att, trt = evaluate(routes)
     current = objective.score(att, trt)
@@ -142,8 +148,8 @@ def anneal(
             if rng.random() >= math.exp(-delta / temp):
                 continue
         routes, current = candidate, score
-        for r, new in change.items():
-            masks[r] = mask_of(new)
+        for r in change:
+            masks[r] = mask_of(candidate[r])
         if score < best.score:
             best.routes, best.att, best.trt, best.score = list(routes), att, trt, score
             best.trace.append((it, time.perf_counter() - t_start, objective.value(att, trt)))
