@@ -9,18 +9,19 @@ import click
 from transit.cli.common import print_table, say
 from transit.cli.routes_scenarios import add_scenario_commands
 from transit.core.errors import DataNotFoundError
-from transit.routing.design.report import write_comparison
-from transit.routing.design.route_sets import (
-    compare_route_sets,
+from transit.routing.design.evaluation import compare_route_sets
+from transit.routing.design.network import (
     parse_route_set,
     read_link_network,
     read_literature_route_sets,
 )
+from transit.routing.design.optimize import OBJECTIVES, DesignRequest, design_route_set
+from transit.routing.design.report import write_comparison, write_routeset
 
 
 @click.group(name="routes")
 def group() -> None:
-    """Route reorganization scenarios: evaluate and compare route sets on a network."""
+    """Route reorganization scenarios: evaluate, compare and design route sets on a network."""
 
 
 @group.command(name="evaluate")
@@ -70,6 +71,69 @@ def evaluate(
 
 def _fmt(value: object) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+@group.command(name="design")
+@click.argument("instance")
+@click.option("--routes", "n_routes", type=int, required=True, help="Number of routes.")
+@click.option("--min-nodes", type=int, default=2, show_default=True, help="Fewest stops per route.")
+@click.option("--max-nodes", type=int, required=True, help="Most stops per route.")
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    default="passenger",
+    show_default=True,
+    help="passenger (ATT), operator (total route time), weighted, or pareto (a set).",
+)
+@click.option(
+    "--weight", type=float, default=None, help="Weight W of ATT for --objective weighted."
+)
+@click.option("--time-limit", type=float, default=None, help="Seconds per worker (default 60).")
+@click.option("--iterations", type=int, default=None, help="Iteration budget per worker.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=int, default=2, show_default=True, help="Worker processes.")
+@click.option(
+    "-o", "--out", "out_path", type=click.Path(path_type=Path), required=True, help="ROUTESET.json"
+)
+def design(
+    instance: str,
+    n_routes: int,
+    min_nodes: int,
+    max_nodes: int,
+    objective: str,
+    weight: float | None,
+    time_limit: float | None,
+    iterations: int | None,
+    seed: int,
+    workers: int,
+    out_path: Path,
+) -> None:
+    """Design a route set for INSTANCE (DIR/NAME: NAME_nodes.txt, NAME_links.txt,
+    NAME_demand.txt) by simulated annealing; writes ROUTESET.json.
+
+    Feasible route sets only: every stop covered, one connected network, simple routes of
+    --min-nodes..--max-nodes stops. With --iterations and no --time-limit the result depends on
+    the seed only. Evaluation: Mumford (2013) convention, as `transit routes evaluate`.
+    """
+    prefix = Path(instance)
+    net = read_link_network(prefix.parent, prefix.name)
+    request = DesignRequest(
+        n_routes=n_routes,
+        min_nodes=min_nodes,
+        max_nodes=max_nodes,
+        objective=objective,
+        weight=weight,
+        iterations=iterations,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+    )
+    result = design_route_set(net, request)
+    members = [result.best] if result.best is not None else list(result.pareto)
+    cols = ["n_routes", "ATT", "d0", "d1", "d2", "dun", "route_time_total"]
+    rows = [[_fmt(m.evaluation.as_dict()[c]) for c in cols] for m in members]
+    print_table(f"designed route set{'s' if len(rows) > 1 else ''} on {net.name}", cols, rows)
+    say(f"wrote {write_routeset(result, out_path)}")
 
 
 add_scenario_commands(group)

@@ -1,15 +1,29 @@
-"""Writers of a route-set comparison: CSV, an Excel workbook with Japanese headers, JSON.
+"""Writers: a route-set comparison (CSV, an Excel workbook with Japanese headers, JSON) and the
+``ROUTESET.json`` of a designed route set.
 
-The table comes from :func:`transit.routing.design.route_sets.compare_route_sets`.
+The comparison table comes from :func:`transit.routing.design.evaluation.compare_route_sets`, the
+designed route set from :func:`transit.routing.design.optimize.design_route_set`.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from transit.core.fileio import atomic_write_bytes, atomic_write_json
+from transit.routing.design.optimize import DesignedRouteSet, DesignResult
+
+#: How the evaluation is defined (written into ROUTESET.json).
+CONVENTION = (
+    "Mumford (2013): least-time paths with a 5-minute transfer penalty, ties to fewer transfers; "
+    "ATT in minutes; d0, d1, d2, dun in % of demand; route_time_total = sum of one-direction "
+    "route times (minutes)"
+)
+#: Keys of ROUTESET.json that hold timings (they differ between otherwise identical runs).
+TIMING_KEYS = ("seconds",)
 
 #: Japanese column headers of the workbook planners open.
 HEADERS_JA = {
@@ -46,3 +60,70 @@ def write_comparison(table: pd.DataFrame, out_dir: Path) -> list[Path]:
     tmp.unlink()
     atomic_write_json(json_path, table.to_dict(orient="records"))
     return [csv_path, xlsx_path, json_path]
+
+
+def routeset_document(result: DesignResult) -> dict[str, Any]:
+    """The content of ``ROUTESET.json``: instance, parameters, the route set (``routes`` as stop
+    ids, ``evaluation``, ``objective_value``) or the ``pareto`` list (TRT ascending, each with
+    ``routes`` and ``evaluation``), the ``trace`` (best objective value after each improvement,
+    per worker and phase) and the ``search`` statistics. Timings are under ``seconds`` keys."""
+    request = asdict(result.request)
+    doc: dict[str, Any] = {
+        "instance": result.instance,
+        "parameters": {
+            "routes": request.pop("n_routes"),
+            **request,
+        },
+        "convention": CONVENTION,
+    }
+    if result.best is not None:
+        doc.update(_member(result.best))
+        doc["objective_value"] = result.best.objective_value
+        doc["feasible"] = True
+    else:
+        doc["pareto"] = [_member(m) for m in result.pareto]
+        doc["feasible"] = True
+    doc["trace"] = [
+        {
+            "worker": p.worker,
+            "phase": p.phase,
+            "weight": p.weight,
+            "iteration": p.iteration,
+            "seconds": round(p.seconds, 3),
+            "best": p.value,
+        }
+        for p in result.trace
+    ]
+    doc["search"] = {
+        "workers": [
+            {
+                "worker": w.worker,
+                "seed": w.seed,
+                "iterations": w.iterations,
+                "evaluations": w.evaluations,
+                "seconds": round(w.seconds, 3),
+            }
+            for w in result.workers
+        ],
+        "seconds": round(result.seconds, 3),
+    }
+    return doc
+
+
+def _member(found: DesignedRouteSet) -> dict[str, Any]:
+    evaluation = found.evaluation.as_dict()
+    return {
+        "routes": [list(r) for r in found.routes],
+        "evaluation": {k: evaluation[k] for k in EVALUATION_KEYS},
+    }
+
+
+#: The measures written for each route set.
+EVALUATION_KEYS = ("ATT", "d0", "d1", "d2", "dun", "route_time_total", "n_routes", "demand_total")
+
+
+def write_routeset(result: DesignResult, path: Path) -> Path:
+    """Write ``ROUTESET.json`` (see :func:`routeset_document`) atomically; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(path, routeset_document(result))
+    return path
