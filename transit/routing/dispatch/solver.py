@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import logging
 import math
-import multiprocessing as mp
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from transit.core.errors import WorkError
+from transit.core.parallel import run_here_and_in_processes
 from transit.routing.dispatch import lns
 from transit.routing.dispatch.checker import check_routes, route_cost, schedule_route
 from transit.routing.dispatch.kernel import Windows, tightened_windows
@@ -187,17 +186,7 @@ def _worker(
 def _run_workers(
     jobs: list[tuple[Problem, float, int, Plan | None, int]],
 ) -> list[tuple[Plan | None, float, str]]:
-    if len(jobs) == 1:
-        return [_worker(jobs[0])]
-    # extra workers in child processes (fork where available: no re-import of __main__);
-    # worker 0 runs here meanwhile
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=len(jobs) - 1, mp_context=ctx) as pool:
-        futures = [pool.submit(_worker, job) for job in jobs[1:]]
-        results = [_worker(jobs[0])]
-        results.extend(f.result() for f in futures)
-    return results
+    return run_here_and_in_processes(_worker, jobs)
 
 
 def solve(
