@@ -1,0 +1,88 @@
+"""What the rules read: the store's rides as loads on the feed's timetable, and KPIs by trip.
+
+The timetable is the feed's (the scenario files' baseline), so every trip, route and stop a rule
+names exists in the feed; the rides come from the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from transit.core.errors import DataNotFoundError, InputError, Location
+from transit.demand.kpis import compute_kpis, scheduled_runs
+from transit.demand.loads import compute_loads
+from transit.demand.schedule import Schedule, build_schedule
+from transit.demand.store.folder import MANIFEST
+from transit.demand.store.queries import query_rides, ride_totals, stop_visits
+from transit.gtfs.feedio import read_feed
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The feed's schedule, the period with data (``first``, ``last``), ``loads`` (per trip run
+    and stop, :func:`transit.demand.loads.compute_loads`), ``runs`` (scheduled runs of the
+    period, :func:`transit.demand.kpis.scheduled_runs`) and ``trips`` (KPIs per trip with
+    ``service_id``, ``direction_id``, ``start_s``)."""
+
+    schedule: Schedule
+    first: pd.Timestamp
+    last: pd.Timestamp
+    loads: pd.DataFrame
+    runs: pd.DataFrame
+    trips: pd.DataFrame
+
+    def source(self, table: str) -> str:
+        """The evidence source label of ``table`` (e.g. ``loads (store, 2026-04-01..2026-04-28)``)."""
+        return f"{table} (store, {self.first:%Y-%m-%d}..{self.last:%Y-%m-%d})"
+
+    def route_name(self, route_id: str) -> str:
+        """The route's long (else short) name, else its id."""
+        names = self.schedule.routes.set_index("route_id")["route_name"]
+        name = str(names.get(route_id, "")) if route_id in names.index else ""
+        return name or route_id
+
+    def stop_name(self, stop_id: str) -> str:
+        """The stop's name, else its id."""
+        names = self.schedule.stops.drop_duplicates("stop_id").set_index("stop_id")["stop_name"]
+        return str(names.get(stop_id, "")) or stop_id
+
+
+def read_facts(store: Path, feed: Path) -> Facts:
+    """Read the store's rides and the feed's timetable.
+
+    Raises :class:`DataNotFoundError` when either is missing, :class:`InputError` when the store
+    has no rides or shares no stop with the feed.
+    """
+    if not (store / MANIFEST).is_file():
+        raise DataNotFoundError(f"not a ridership store (no {MANIFEST})", Location.of(store))
+    if not feed.exists():
+        raise DataNotFoundError("feed not found", Location.of(feed))
+    tables = read_feed(feed)
+    names = ("stops", "routes", "trips", "stop_times", "calendar", "calendar_dates")
+    schedule = build_schedule({n: tables.get(n) for n in names})
+    routes = tables.get("routes")
+    if "route_long_name" in routes.columns:
+        long_ = routes["route_long_name"].fillna("").astype(str)
+        schedule.routes["route_name"] = long_.where(long_ != "", schedule.routes["route_name"])
+    totals = ride_totals(store)
+    if not totals["rides"]:
+        raise InputError("the store has no rides yet", Location.of(store))
+    stops = query_rides(
+        store, "SELECT board_stop_id AS s FROM rides UNION SELECT alight_stop_id FROM rides"
+    )
+    if not set(schedule.stops["stop_id"]) & set(stops["s"].astype(str)):
+        raise InputError(
+            f"no stop of the store's rides is in the feed {feed.name} (a store of another city?)",
+            Location.of(store),
+        )
+    visits = stop_visits(store)
+    first, last = pd.Timestamp(totals["first_date"]), pd.Timestamp(totals["last_date"])
+    loads = compute_loads(visits, schedule)
+    runs = scheduled_runs(schedule, first, last)
+    trips = compute_kpis(loads, runs, ["route_id", "trip_id"])
+    info = schedule.trips[["trip_id", "service_id", "direction_id", "start_s"]]
+    trips = trips.merge(info, on="trip_id", how="left")
+    return Facts(schedule, first, last, loads, runs, trips)
