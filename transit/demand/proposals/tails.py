@@ -56,7 +56,13 @@ def tail_proposals(facts: Facts, params: ProposalParams) -> list[Proposal]:
         facts.schedule.trips[["trip_id", "route_id"]], on="trip_id"
     )
     routes_at = pd.Series({s: set(g) for s, g in st.groupby("stop_id")["route_id"]}, dtype=object)
-    means = {(str(r), str(a), str(b)): float(m) for (r, a, b), m in segs["mean_load"].items()}
+    flat = segs["mean_load"].reset_index()
+    means = {
+        (str(r), str(x), str(y)): float(m)
+        for r, x, y, m in zip(
+            flat["route_id"], flat["a"], flat["b"], flat["mean_load"], strict=True
+        )
+    }
     found: list[Proposal] = []
     for route_id in sorted(facts.schedule.trips["route_id"].unique()):
         pattern = main_pattern(facts, route_id)
