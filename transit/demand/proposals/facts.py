@@ -80,9 +80,25 @@ def read_facts(store: Path, feed: Path) -> Facts:
         )
     visits = stop_visits(store)
     first, last = pd.Timestamp(totals["first_date"]), pd.Timestamp(totals["last_date"])
-    loads = compute_loads(visits, schedule)
     runs = scheduled_runs(schedule, first, last)
+    loads = compute_loads(_every_run(visits, runs), schedule)
     trips = compute_kpis(loads, runs, ["route_id", "trip_id"])
     info = schedule.trips[["trip_id", "service_id", "direction_id", "start_s"]]
     trips = trips.merge(info, on="trip_id", how="left")
     return Facts(schedule, first, last, loads, runs, trips)
+
+
+def _every_run(visits: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """``visits`` plus an empty first-stop row for every scheduled run nobody rode, so loads
+    count unridden runs as runs with nobody on board."""
+    seen = set(zip(visits["trip_id"].astype(str), pd.to_datetime(visits["date"]), strict=True))
+    keys = zip(runs["trip_id"].astype(str), pd.to_datetime(runs["date"]), strict=True)
+    empty = runs[[k not in seen for k in keys]]
+    extra = pd.DataFrame({
+        "trip_id": empty["trip_id"].astype(str), "date": pd.to_datetime(empty["date"]),
+        "day_type": empty["day_type"], "seq": 0, "boardings": 0, "alightings": 0, "fare_yen": 0,
+    })  # fmt: skip
+    both = pd.concat([visits.assign(date=pd.to_datetime(visits["date"])), extra], ignore_index=True)
+    return both.astype(
+        {"seq": "int64", "boardings": "int64", "alightings": "int64", "fare_yen": "int64"}
+    )

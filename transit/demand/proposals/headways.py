@@ -5,7 +5,8 @@ Per route, service and time band of the trips' first departures (早朝 … 夜�
 KPIs): with at least ``min_band_trips`` trips (both directions) and a 平均乗車密度 below
 ``min_band_avg_load``, the band's headway (the median gap between consecutive departures of a
 direction) is multiplied by ``headway_factor`` and rounded to ``headway_round_min``. The new
-band starts at the band's first departure and ends where the band ends.
+band starts at the band's first departure and ends a minute after its last one (within the
+band).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def headway_proposals(facts: Facts, params: ProposalParams) -> list[Proposal]:
             * params.headway_round_min,
         )
         start = int(g["start_s"].min())
-        end = int(bands[str(name)].end_h * 3600)
+        end = min(int(g["start_s"].max()) + 60, int(bands[str(name)].end_h * 3600))
         span = (start, end)
         found.append(
             _proposal(facts, str(route_id), str(service), str(name), g, avg, now, new, span)

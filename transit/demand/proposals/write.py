@@ -50,7 +50,8 @@ def published_tables(result: Proposals) -> tuple[pd.DataFrame, pd.DataFrame]:
         ranked = suppress(ranked, [col], basis=col, k=k)
     ev = evidence_table(result)
     small = (ev["unit"] == RIDERS_UNIT) & (ev["value"] < k)
-    ev["value"] = ev["value"].astype("object").where(~small, None)
+    whole = [int(v) if float(v).is_integer() else v for v in ev["value"]]
+    ev["value"] = pd.Series(whole, index=ev.index, dtype="object").where(~small, None)
     return ranked, ev
 
 
