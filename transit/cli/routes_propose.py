@@ -41,14 +41,16 @@ def propose_cmd(
     scored against the baseline; writes proposals.csv, evidence.csv, proposals.xlsx
     (日本語の見出し), proposals_ja.txt and provenance.json.
     """
+    from transit.demand.proposals.facts import read_facts  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.demand.proposals.propose import propose  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.demand.proposals.write import published_tables, write_proposals  # noqa: PLC0415  (keeps `transit --help` fast)
 
+    facts = read_facts(store, feed)  # bad inputs: one located line, before any output
     with progress() as prog:
         task = prog.add_task("proposals", total=None, visible=show_progress)
         result = propose(
             store, feed, out_dir, budget_vehicle_hours=budget, network=network,
-            population=population, progress=lambda m: prog.update(task, description=m),
+            population=population, facts=facts, progress=lambda m: prog.update(task, description=m),
         )  # fmt: skip
     ranked, _ = published_tables(result)
     cols = ["rank", "id", "riders_lost", "vehicle_hours_saved", "hours_saved_per_rider_lost",

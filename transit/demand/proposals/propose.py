@@ -98,13 +98,15 @@ def propose(
     params: ProposalParams = DEFAULT_PARAMS,
     network: Path | None = None,
     population: Path | None = None,
+    facts: Facts | None = None,
     progress: Progress | None = None,
 ) -> Proposals:
-    """Find the proposals on ``store`` and ``feed``, write their scenario files into
+    """Find the proposals on ``store`` and ``feed`` (``facts``: already read by
+    :func:`transit.demand.proposals.facts.read_facts`), write their scenario files into
     ``out_dir/scenarios`` and score them (base first); nothing else is written."""
     say = progress or (lambda _m: None)
     say("ridership")
-    facts = read_facts(store, feed)
+    facts = facts if facts is not None else read_facts(store, feed)
     found = find_proposals(facts, params)
     files = write_scenarios(
         found, feed, out_dir / "scenarios", network=network, population=population
