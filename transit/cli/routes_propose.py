@@ -35,7 +35,7 @@ def propose_cmd(
     out_dir: Path,
     show_progress: bool,
 ) -> None:
-    """Propose edits from ridership: route tails, low-load trips, headways by time band.
+    """Propose edits from ridership: route tails, low-load trips, headways, on-demand zones.
 
     Each proposal gets a scenario file (OUT/scenarios/<id>.toml, for `transit routes compare`)
     scored against the baseline; writes proposals.csv, evidence.csv, proposals.xlsx

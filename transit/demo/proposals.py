@@ -21,8 +21,8 @@ from transit.demand.scenarios.compare import compare_scenarios, write_comparison
 
 log = logging.getLogger(__name__)
 
-#: The demo keeps two proposals per rule (a few seconds of evaluation each).
-DEMO_PARAMS = dataclasses.replace(DEFAULT_PARAMS, max_per_rule=2)
+#: The demo keeps one proposal per rule (an on-demand zone takes about 20 s to simulate).
+DEMO_PARAMS = dataclasses.replace(DEFAULT_PARAMS, max_per_rule=1)
 
 
 def run(feed_path: Path, store: Path, out_dir: Path, *, top: int = 3) -> list[Path]:

@@ -13,9 +13,12 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from transit.demand.proposals.facts import Facts, read_facts
 from transit.demand.proposals.headways import headway_proposals
+from transit.demand.proposals.ondemand import ondemand_proposals
 from transit.demand.proposals.params import DEFAULT_PARAMS, ProposalParams
 from transit.demand.proposals.propose import Proposals, find_proposals, propose
 from transit.demand.proposals.tails import tail_proposals
@@ -23,6 +26,7 @@ from transit.demand.proposals.tomlfile import scenario_toml, toml_string
 from transit.demand.proposals.trips import trip_proposals
 from transit.demand.proposals.write import write_proposals
 from transit.demand.scenarios.scenario import load_scenario
+from transit.demand.scenarios.zones import inside
 
 from .city import build_store, write_city
 
@@ -101,21 +105,56 @@ def test_headway_rule_doubles_the_light_band(facts: Facts) -> None:
     assert headway_proposals(facts, dataclasses.replace(BAND, min_band_trips=9)) == []
 
 
-def test_defaults_find_the_tail_and_the_trip(facts: Facts) -> None:
-    assert [p.id for p in find_proposals(facts)] == ["tail-R1-D", "trips-R1"]
+def test_ondemand_rule_zones_the_light_branch(facts: Facts) -> None:
+    """C and D are served by R1 only; 2 + 12 boardings and alightings on the one day (≤ 40)."""
+    (p,) = ondemand_proposals(facts, DEFAULT_PARAMS)
+    assert (p.id, p.kind) == ("ondemand-R1-D", "ondemand")
+    assert p.edits == (
+        {"kind": "on_demand", "area": "ondemand-R1-D.geojson", "area_id": "ondemand-R1-D",
+         "vehicles": 2, "start": "07:00", "end": "19:00"},
+    )  # fmt: skip
+    assert p.change_ja == (
+        "本線の停留所C・停留所Dをオンデマンド交通（2台、07:00～19:00）で運行し、停留所Bでバスに乗り継ぐ。"
+    )
+    src = f"loads {SRC}"
+    assert _evidence(p) == [
+        ("zone_stops", 2.0, "停留所", "timetable (feed)"),
+        ("zone_boardings_alightings", 14.0, "人", src), ("days", 1.0, "日", src),
+    ]  # fmt: skip
+    ((name, text),) = p.attachments
+    zone = read_zone_text(text)
+    stops = facts.schedule.stops.set_index("stop_id")
+    covered = {
+        s for s in "ABCDE" if inside(zone, [stops.at[s, "stop_lat"]], [stops.at[s, "stop_lon"]])[0]
+    }
+    assert (name, covered) == ("ondemand-R1-D.geojson", {"C", "D"})
+    assert (
+        ondemand_proposals(facts, ProposalParams(max_zone_riders_per_day=13)) == []
+    )  # D alone is one stop
+
+
+def read_zone_text(text: str) -> BaseGeometry:
+    (feature,) = json.loads(text)["features"]
+    return shape(feature["geometry"])
+
+
+def test_defaults_find_the_tail_the_trip_and_the_zone(facts: Facts) -> None:
+    assert [p.id for p in find_proposals(facts)] == ["tail-R1-D", "trips-R1", "ondemand-R1-D"]
 
 
 def test_ranking_and_budget(result: Proposals) -> None:
     """Tail: 2 riders lost, 8 runs 10 minutes shorter (1.333 h); headway: 4 of 8 trips go (2 h),
-    5 riders lost; trip: nobody lost, 0.5 h. Weekday hours 4.333 before; the trip's 3.833 is
-    over the 3.5 budget, so it ranks last."""
+    5 riders lost; trip: nobody lost, 0.5 h; zone: the 13 riders to or from C and D ride the
+    cars, whose 2 × 12 hours outweigh the 2.667 bus hours saved. Weekday hours 4.333 before;
+    the trip's 3.833 and the zone's 25.667 are over the 3.5 budget, so they rank last."""
     t = result.ranked.set_index("id")
-    assert list(result.ranked["id"]) == ["tail-R1-D", "headway-R1-WD-midday", "trips-R1"]
-    assert t["riders_lost"].tolist() == [2, 5, 0]
-    assert t["vehicle_hours_saved"].tolist() == [1.333, 2.0, 0.5]
-    assert t["weekday_vehicle_hours"].tolist() == [3.0, 2.333, 3.833]
-    assert t["hours_saved_per_rider_lost"].tolist() == [0.667, 0.4, 0.5]
-    assert t["within_budget"].tolist() == [True, True, False]
+    assert list(t.index) == ["tail-R1-D", "headway-R1-WD-midday", "trips-R1", "ondemand-R1-D"]
+    assert t["riders_lost"].tolist() == [2, 5, 0, 0]
+    assert t["riders_on_demand"].tolist() == [0, 0, 0, 13]
+    assert t["vehicle_hours_saved"].tolist() == [1.333, 2.0, 0.5, -21.333]
+    assert t["weekday_vehicle_hours"].tolist() == [3.0, 2.333, 3.833, 25.667]
+    assert t["hours_saved_per_rider_lost"].tolist() == [0.667, 0.4, 0.5, -21.333]
+    assert t["within_budget"].tolist() == [True, True, False, False]
 
 
 def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> None:
@@ -123,11 +162,13 @@ def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> Non
     names = [p.name for p in paths]
     assert names == ["proposals.csv", "evidence.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json"]  # fmt: skip
     rows = list(csv.DictReader((tmp_path / "proposals.csv").read_text("utf-8").splitlines()))
-    assert [r["riders_lost"] for r in rows] == ["", "", ""]  # all below k = 10
+    assert [r["riders_lost"] for r in rows] == ["", "", "", ""]  # all below k = 10
+    assert [r["riders_on_demand"] for r in rows] == ["", "", "", "13"]
     ev = list(csv.DictReader((tmp_path / "evidence.csv").read_text("utf-8").splitlines()))
     assert [(r["id"], r["measure"], r["value"]) for r in ev if r["unit"] == "人"] == [
         ("tail-R1-D", "tail_boardings_alightings", ""), ("tail-R1-D", "route_boardings", "14"),
         ("headway-R1-WD-midday", "band_boardings", "14"), ("trips-R1", "boardings", ""),
+        ("ondemand-R1-D", "zone_boardings_alightings", "14"),
     ]  # fmt: skip
     wb = openpyxl.load_workbook(tmp_path / "proposals.xlsx", read_only=True)
     assert wb.sheetnames == ["提案一覧", "根拠", "出典・前提"]
@@ -140,6 +181,7 @@ def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> Non
     prov = json.loads((tmp_path / "provenance.json").read_text("utf-8"))
     assert [s["name"] for s in prov["scenarios"]] == [
         "base.toml", "tail-R1-D.toml", "trips-R1.toml", "headway-R1-WD-midday.toml",
+        "ondemand-R1-D.toml",
     ]  # fmt: skip
     assert prov["riders"] == 16 and prov["budget_vehicle_hours"] == 3.5
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +29,11 @@ class Proposal:
     """A candidate edit of the network.
 
     ``id`` (ASCII, also the scenario file's name), ``kind`` (the rule: ``tail``, ``trips``,
-    ``headway``), ``title_ja``, ``change_ja`` (what changes, one sentence), ``edits`` (the
+    ``headway``, ``ondemand``), ``title_ja``, ``change_ja`` (what changes, one sentence), ``edits`` (the
     scenario file's ``[[edits]]`` tables, in the format of docs/scenarios.md), ``evidence``,
     and ``severity`` (the load the rule found, lower is weaker service; orders a rule's
-    proposals).
+    proposals), ``attachments`` (files the scenario file names, as (file name, text), written
+    beside it).
     """
 
     id: str
@@ -41,6 +43,7 @@ class Proposal:
     edits: tuple[dict[str, Any], ...]
     evidence: tuple[Evidence, ...]
     severity: float
+    attachments: tuple[tuple[str, str], ...] = ()
 
 
 def slug(*parts: str) -> str:
@@ -57,9 +60,5 @@ def strongest(proposals: list[Proposal], limit: int) -> list[Proposal]:
     for p in chosen:
         n = seen.get(p.id, 0) + 1
         seen[p.id] = n
-        out.append(p if n == 1 else Proposal(f"{p.id}-{n}", *_rest(p)))
+        out.append(p if n == 1 else dataclasses.replace(p, id=f"{p.id}-{n}"))
     return out
-
-
-def _rest(p: Proposal) -> tuple[Any, ...]:
-    return (p.kind, p.title_ja, p.change_ja, p.edits, p.evidence, p.severity)

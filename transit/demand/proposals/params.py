@@ -19,6 +19,10 @@ class ProposalParams:
     removal. ``min_band_avg_load`` and ``min_band_trips``: a route's time band (per service)
     with at least that many trips (both directions) and a 平均乗車密度 below the threshold gets
     a headway ``headway_factor`` times longer, rounded to ``headway_round_min``.
+    ``min_zone_stops``, ``max_zone_riders_per_day``: a route's outer branch of at least that
+    many stops served by no other route, whose stops see at most that many boardings and
+    alightings per day, becomes an on-demand zone of circles of ``zone_radius_m`` around its
+    stops, ``zone_vehicles`` cars from ``zone_start`` to ``zone_end``.
     ``max_per_rule``: at most this many proposals per rule (the lowest loads first).
     ``k``: rider counts below it are not printed.
     """
@@ -29,6 +33,12 @@ class ProposalParams:
     min_band_trips: int = 8
     headway_factor: float = 2.0
     headway_round_min: int = 5
+    min_zone_stops: int = 2
+    max_zone_riders_per_day: float = 40.0
+    zone_radius_m: float = 400.0
+    zone_vehicles: int = 2
+    zone_start: str = "07:00"
+    zone_end: str = "19:00"
     max_per_rule: int = 4
     k: int = 10
 

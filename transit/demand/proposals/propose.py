@@ -14,6 +14,7 @@ from transit.core.fileio import atomic_write_text
 from transit.demand.proposals.facts import Facts, read_facts
 from transit.demand.proposals.headways import headway_proposals
 from transit.demand.proposals.model import Proposal
+from transit.demand.proposals.ondemand import ondemand_proposals
 from transit.demand.proposals.params import DEFAULT_PARAMS, ProposalParams
 from transit.demand.proposals.rank import rank_proposals
 from transit.demand.proposals.tails import tail_proposals
@@ -28,6 +29,7 @@ RULES: tuple[Callable[[Facts, ProposalParams], list[Proposal]], ...] = (
     tail_proposals,
     trip_proposals,
     headway_proposals,
+    ondemand_proposals,
 )
 
 Progress = Callable[[str], None]
@@ -84,6 +86,8 @@ def write_scenarios(
             p.edits,
             comment=f"transit routes propose: {p.kind}",
         )
+        for name, body in p.attachments:
+            atomic_write_text(folder / name, body)
         paths.append(folder / f"{p.id}.toml")
         atomic_write_text(paths[-1], text)
     return paths

@@ -29,7 +29,12 @@ LABELS_JA = {
     "unit": "単位", "source": "出典",
 }  # fmt: skip
 
-KIND_JA = {"tail": "末端区間の短縮", "trips": "低利用便の廃止", "headway": "運行間隔の見直し"}
+KIND_JA = {
+    "tail": "末端区間の短縮",
+    "trips": "低利用便の廃止",
+    "headway": "運行間隔の見直し",
+    "ondemand": "オンデマンド交通への転換",
+}
 
 
 def evidence_table(result: Proposals) -> pd.DataFrame:
