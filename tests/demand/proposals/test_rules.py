@@ -178,6 +178,8 @@ def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> Non
     text = (tmp_path / "proposals_ja.txt").read_text("utf-8")
     assert "1. 本線 末端区間（停留所D）の短縮（末端区間の短縮）" in text
     assert "移動できなくなる利用者は10人未満" in text
+    assert "試算では、期間中の運行時間が1.333時間減り、運行経費が3,994円減り、" in text
+    assert "試算では、期間中の運行時間が21.333時間増え、運行経費が78,403円増え、" in text
     prov = json.loads((tmp_path / "provenance.json").read_text("utf-8"))
     assert [s["name"] for s in prov["scenarios"]] == [
         "base.toml", "tail-R1-D.toml", "trips-R1.toml", "headway-R1-WD-midday.toml",

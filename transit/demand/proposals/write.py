@@ -79,11 +79,13 @@ def council_text(result: Proposals) -> str:
             f"{e.label_ja}{count(e.value) if e.unit == RIDERS_UNIT else f'{e.value:g}{e.unit}'}"
             for e in p.evidence
         )
+        hours, yen = float(row["vehicle_hours_saved"]), float(row["cost_saved_yen"])
         lines.append(
             f"{row['rank']}. {p.title_ja}（{KIND_JA.get(p.kind, p.kind)}）\n"
             f"{p.change_ja}根拠：{facts}。"
-            f"試算では、期間中の運行時間が{row['vehicle_hours_saved']:g}時間、運行経費が"
-            f"{int(row['cost_saved_yen']):,}円減り、移動できなくなる利用者は{count(float(row['riders_lost']))}"
+            f"試算では、期間中の運行時間が{abs(hours):g}時間{'減り' if hours >= 0 else '増え'}、"
+            f"運行経費が{abs(yen):,.0f}円{'減り' if yen >= 0 else '増え'}、"
+            f"移動できなくなる利用者は{count(float(row['riders_lost']))}"
             f"（平日1日の運行時間{row['weekday_vehicle_hours']:g}時間）。\n"
         )
     return "\n".join(lines)
