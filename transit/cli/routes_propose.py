@@ -57,7 +57,7 @@ def propose_cmd(
             "within_budget"]  # fmt: skip
     rows = [["" if v is None else str(v) for v in r] for r in ranked[cols].itertuples(index=False)]
     print_table(f"{len(rows)} proposals (k = {result.params.k})", cols, rows)
-    for path in [*result.files, *write_proposals(result, out_dir)]:
+    for path in [*result.files, *result.attachments, *write_proposals(result, out_dir)]:
         say(f"wrote {path}")
 
 

@@ -29,9 +29,9 @@ def test_propose_then_compare(
     assert main([*args, "--no-progress"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "3 proposals (k = 10)" in lines[0]
-    assert lines[-9:] == [f"wrote {out / n}" for n in (
+    assert lines[-10:] == [f"wrote {out / n}" for n in (
         "scenarios/base.toml", "scenarios/tail-R1-D.toml", "scenarios/trips-R1.toml",
-        "scenarios/ondemand-R1-D.toml",
+        "scenarios/ondemand-R1-D.toml", "scenarios/ondemand-R1-D.geojson",
         "proposals.csv", "evidence.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json",
     )]  # fmt: skip
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())

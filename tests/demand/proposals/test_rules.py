@@ -186,6 +186,8 @@ def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> Non
         "ondemand-R1-D.toml",
     ]  # fmt: skip
     assert prov["riders"] == 16 and prov["budget_vehicle_hours"] == 3.5
+    assert [a["file"] for a in prov["attachments"]] == ["scenarios/ondemand-R1-D.geojson"]
+    assert len(prov["store_manifest_sha256"]) == 64
 
 
 def test_every_scenario_file_loads(result: Proposals) -> None:

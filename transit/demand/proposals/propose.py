@@ -39,7 +39,8 @@ Progress = Callable[[str], None]
 class Proposals:
     """The outcome: ``facts`` read, ``proposals`` (by id), ``ranked`` (the table of
     :func:`transit.demand.proposals.rank.rank_proposals`), ``base`` and ``evaluations`` (by
-    proposal id), ``files`` (the scenario files written, base first), the ``budget``."""
+    proposal id), ``files`` (the scenario files written, base first), the ``budget``, the
+    ``params``, the ``store`` read and the ``attachments`` written beside the scenario files."""
 
     facts: Facts
     proposals: dict[str, Proposal]
@@ -49,6 +50,8 @@ class Proposals:
     files: tuple[Path, ...]
     budget: float | None
     params: ProposalParams
+    store: Path
+    attachments: tuple[Path, ...] = ()
 
 
 def find_proposals(facts: Facts, params: ProposalParams = DEFAULT_PARAMS) -> list[Proposal]:
@@ -125,7 +128,8 @@ def propose(
     ranked = rank_proposals(
         found, base, list(evaluations.values()), budget_vehicle_hours=budget_vehicle_hours
     )
+    extra = tuple(out_dir / "scenarios" / name for p in found for name, _ in p.attachments)
     return Proposals(
         facts, {p.id: p for p in found}, ranked, base, evaluations, tuple(files),
-        budget_vehicle_hours, params,
+        budget_vehicle_hours, params, store, extra,
     )  # fmt: skip

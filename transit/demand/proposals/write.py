@@ -17,6 +17,7 @@ from transit.core.fileio import atomic_write_json, atomic_write_text, sha256_fil
 from transit.demand.privacy import privacy_note, suppress
 from transit.demand.proposals.model import RIDERS_UNIT
 from transit.demand.proposals.propose import Proposals
+from transit.demand.store.folder import MANIFEST
 
 #: Japanese headers of the two tables.
 LABELS_JA = {
@@ -121,8 +122,11 @@ def _assumptions(result: Proposals) -> pd.DataFrame:
 def _provenance(result: Proposals) -> dict[str, object]:
     sc = result.base.applied.scenario
     baseline = sc.path(sc.baseline)
+    manifest = result.store / MANIFEST
     return {
         "k": result.params.k,
+        "store": str(result.store),
+        "store_manifest_sha256": sha256_file(manifest) if manifest.is_file() else "",
         "period": [f"{result.facts.first:%Y-%m-%d}", f"{result.facts.last:%Y-%m-%d}"],
         "baseline": str(baseline),
         "baseline_sha256": sha256_file(baseline) if baseline.is_file() else "",
@@ -132,6 +136,9 @@ def _provenance(result: Proposals) -> dict[str, object]:
         "scenarios": [
             {"name": p.name, "file": f"scenarios/{p.name}", "sha256": sha256_file(p)}
             for p in result.files
+        ],
+        "attachments": [
+            {"file": f"scenarios/{p.name}", "sha256": sha256_file(p)} for p in result.attachments
         ],
     }
 
