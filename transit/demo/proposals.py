@@ -29,7 +29,7 @@ def run(feed_path: Path, store: Path, out_dir: Path, *, top: int = 3) -> list[Pa
     """Propose on ``feed_path`` and ``store``; compare the base with the ``top`` proposals.
     ``transit demo`` passes ``demo-output/proposals``."""
     result = propose(store, feed_path, out_dir, params=DEMO_PARAMS)
-    paths = [*result.files, *write_proposals(result, out_dir)]
+    paths = [*result.files, *result.attachments, *write_proposals(result, out_dir)]
     best = [result.evaluations[str(i)] for i in result.ranked["id"].head(top)]
     evaluations = [result.base, *best]
     comparison = compare_scenarios(evaluations)

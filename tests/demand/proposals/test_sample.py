@@ -27,9 +27,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     gtfs_demo.run(out)
     demand_demo.run(out / "gtfs" / "sample-feed-2026.zip", out / "demand")
-    proposals_demo.run(
+    files = proposals_demo.run(
         out / "gtfs" / "sample-feed-2026.zip", out / "demand" / "store", out / "proposals"
     )
+    assert out / "proposals" / "scenarios" / "ondemand-kitakata-S025_1.geojson" in files
     return out
 
 
