@@ -76,7 +76,7 @@ def test_tail_rule_cuts_the_lightly_loaded_end_only(facts: Facts) -> None:
 
 def test_trip_rule_removes_the_empty_trip(facts: Facts) -> None:
     (p,) = trip_proposals(facts, DEFAULT_PARAMS)
-    assert (p.id, p.change_ja) == ("trips-R1", "本線のWD 12:00発の便を廃止する。")
+    assert (p.id, p.change_ja) == ("trips-R1", "本線の平日 12:00発の便を廃止する。")
     assert p.edits == ({"kind": "remove", "route": "R1", "trips": ["T04"]},)
     src = f"trip KPIs {SRC}"
     assert _evidence(p) == [
@@ -91,7 +91,8 @@ def test_headway_rule_doubles_the_light_band(facts: Facts) -> None:
     """8 trips between 9:00 and 12:30 carry 23 pax-km over 24 vehicle-km (0.958)."""
     assert headway_proposals(facts, DEFAULT_PARAMS) == []
     (p,) = headway_proposals(facts, BAND)
-    assert p.id == "headway-R1-WD-midday"
+    assert (p.id, p.title_ja) == ("headway-R1-WD-midday", "本線 平日 日中の減便（60分→120分間隔）")
+    assert p.change_ja == "本線の平日ダイヤ09:00～12:31を120分間隔とする（現在60分間隔）。"
     assert p.edits == (
         {"kind": "headway", "route": "R1", "service_ids": ["WD"],
          "bands": [{"start": "09:00", "end": "12:31", "headway_min": 120}]},

@@ -14,6 +14,7 @@ import pandas as pd
 from transit.core.errors import DataNotFoundError, InputError, Location
 from transit.demand.kpis import compute_kpis, scheduled_runs
 from transit.demand.loads import compute_loads
+from transit.demand.records import day_type_of
 from transit.demand.schedule import Schedule, build_schedule
 from transit.demand.store.folder import MANIFEST
 from transit.demand.store.queries import query_rides, ride_totals, stop_visits
@@ -43,6 +44,16 @@ class Facts:
         names = self.schedule.routes.set_index("route_id")["route_name"]
         name = str(names.get(route_id, "")) if route_id in names.index else ""
         return name or route_id
+
+    def service_label(self, service_id: str) -> str:
+        """The day types a service runs on in the period (``平日``, ``土曜・日祝``, …), else its
+        id."""
+        sd = self.schedule.service_dates
+        dates = pd.to_datetime(sd.loc[sd["service_id"] == service_id, "date"])
+        dates = dates[(dates >= self.first) & (dates <= self.last)]
+        kinds = {day_type_of(d.date()) for d in dates}
+        order = [k for k in ("平日", "土曜", "日祝") if k in kinds]
+        return "・".join(order) or service_id
 
     def stop_name(self, stop_id: str) -> str:
         """The stop's name, else its id."""

@@ -80,7 +80,7 @@ def _proposal(
     now: float, new: int, span: tuple[int, int],
 ) -> Proposal:  # fmt: skip
     src = facts.source("trip KPIs")
-    rname = facts.route_name(route_id)
+    rname, days = facts.route_name(route_id), facts.service_label(service)
     start, end = format_hhmm(span[0]), format_hhmm(span[1])
     evidence = (
         Evidence("band_trips", "時間帯の便数（両方向）", float(len(g)), "便", src),
@@ -92,8 +92,8 @@ def _proposal(
     return Proposal(
         id=slug("headway", route_id, service, BAND_IDS.get(band, band)),
         kind="headway",
-        title_ja=f"{rname} {service} {band}の減便（{now:.0f}分→{new}分間隔）",
-        change_ja=f"{rname}の{service}ダイヤ{start}～{end}を{new}分間隔とする（現在{now:.0f}分間隔）。",
+        title_ja=f"{rname} {days} {band}の減便（{now:.0f}分→{new}分間隔）",
+        change_ja=f"{rname}の{days}ダイヤ{start}～{end}を{new}分間隔とする（現在{now:.0f}分間隔）。",
         edits=(
             {
                 "kind": "headway",

@@ -23,7 +23,8 @@ def trip_proposals(facts: Facts, params: ProposalParams) -> list[Proposal]:
         g = group.sort_values(["service_id", "start_s", "trip_id"])
         avg = float(g["pax_km"].sum() / g["vehicle_km"].sum())
         when = "、".join(
-            f"{s} {format_hhmm(t)}発" for s, t in zip(g["service_id"], g["start_s"], strict=True)
+            f"{facts.service_label(s)} {format_hhmm(t)}発"
+            for s, t in zip(g["service_id"], g["start_s"], strict=True)
         )
         rname = facts.route_name(str(route_id))
         evidence = (
