@@ -193,7 +193,8 @@ def test_demo_has_one_step_per_pipeline() -> None:
     from transit.demo.steps import demo_steps
 
     names = [s.run.__name__ for s in demo_steps()]
-    assert names == ["_gtfs", "_demand", "_drt", "_scenarios", "_atlas"]  # the atlas reads them all
+    # the atlas reads them all
+    assert names == ["_gtfs", "_demand", "_drt", "_scenarios", "_proposals", "_atlas"]
 
 
 def test_catalogue_gives_each_code_one_severity() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from transit.cli.common import print_table, say
+from transit.cli.routes_propose import add_propose_command
 from transit.cli.routes_scenarios import add_scenario_commands
 from transit.core.errors import DataNotFoundError
 from transit.routing.design.evaluation import compare_route_sets
@@ -137,3 +138,4 @@ def design(
 
 
 add_scenario_commands(group)
+add_propose_command(group)

@@ -44,6 +44,13 @@ def _scenarios(out_dir: Path) -> list[Path]:
     return scenarios.run(feed, out_dir / "demand" / "store", out_dir / "scenarios")
 
 
+def _proposals(out_dir: Path) -> list[Path]:
+    from transit.demo import proposals  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    feed = out_dir / "gtfs" / "sample-feed-2026.zip"
+    return proposals.run(feed, out_dir / "demand" / "store", out_dir / "proposals")
+
+
 def _atlas(out_dir: Path) -> list[Path]:
     from transit.demo import maps  # noqa: PLC0415  (keeps `transit --help` fast)
 
@@ -57,5 +64,6 @@ def demo_steps() -> list[Step]:
         Step("ridership: synthetic taps, ingest, KPIs, OD, map", _demand),
         Step("on-demand: simulate candidate areas, rank, maps", _drt),
         Step("route reorganization: three sample scenarios compared, maps", _scenarios),
+        Step("reorganization proposals from ridership, top three compared", _proposals),
         Step("workshop atlas: every map, handout pictures, landing page", _atlas),
     ]
