@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from transit.cli.common import print_table, say, write_json
+from transit.core.assumptions import value
 from transit.demand.counts_report import build_counts_report
 from transit.demand.ingest import detect_kind, ingest_files
 from transit.demand.kpis import KpiOptions
@@ -48,18 +49,21 @@ def group() -> None:
 @click.option("--memory-limit", default="1200MB", show_default=True, help="DuckDB memory limit.")
 @click.option(
     "--schedule-tolerance",
-    default=30.0,
+    default=value("demand.ingest.schedule_tolerance_min"),
     show_default=True,
     help="Minutes a tap may be off its trip's schedule.",
 )
 @click.option(
     "--match-tolerance",
-    default=10.0,
+    default=value("demand.ingest.match_tolerance_min"),
     show_default=True,
     help="Minutes for matching vehicle-only taps to a trip.",
 )
 @click.option(
-    "--max-ride", default=180.0, show_default=True, help="Longest possible ride (minutes)."
+    "--max-ride",
+    default=value("demand.ingest.max_ride_min"),
+    show_default=True,
+    help="Longest possible ride (minutes).",
 )
 def ingest_cmd(
     files: tuple[Path, ...],
@@ -129,20 +133,26 @@ def ingest_cmd(
     type=click.Path(path_type=Path),
     help="Output .csv or .parquet.",
 )
-@click.option("--days", default=28, show_default=True, type=int, help="Number of service days.")
+@click.option(
+    "--days",
+    default=SynthOptions().days,
+    show_default=True,
+    type=int,
+    help="Number of service days.",
+)
 @click.option(
     "--corrupt-share", default=0.0, show_default=True, type=float, help="Share of corrupt rows."
 )
 @click.option(
     "--transfer-share",
-    default=0.1,
+    default=value("demand.synth.transfer_share"),
     show_default=True,
     type=float,
     help="Share of rides that are transfers.",
 )
 @click.option(
     "--vehicle-only-share",
-    default=0.1,
+    default=value("demand.synth.vehicle_only_share"),
     show_default=True,
     type=float,
     help="Share of rides without trip id.",
@@ -174,17 +184,22 @@ def synth_cmd(
 @_STORE
 @_OUT_FOLDER
 @click.option(
-    "--k", "k", default=10, show_default=True, type=int, help="Suppress cells below k riders."
+    "--k",
+    "k",
+    default=value("privacy.k"),
+    show_default=True,
+    type=int,
+    help="Suppress cells below k riders.",
 )
 @click.option(
     "--min-avg-load",
-    default=2.0,
+    default=value("demand.kpis.min_avg_load"),
     show_default=True,
     help="Flag trips with 平均乗車密度 below this.",
 )
 @click.option(
     "--min-segment-load",
-    default=1.0,
+    default=value("demand.kpis.min_segment_load"),
     show_default=True,
     help="Flag segments with mean load below this.",
 )
@@ -229,22 +244,29 @@ def report_cmd(
 @group.command(name="od")
 @_STORE
 @_OUT_FOLDER
-@click.option("--k", "k", default=10, show_default=True, type=int, help="Suppress cells below k.")
+@click.option(
+    "--k",
+    "k",
+    default=value("privacy.k"),
+    show_default=True,
+    type=int,
+    help="Suppress cells below k.",
+)
 @click.option(
     "--transfer-window",
-    default=60.0,
+    default=value("demand.journeys.transfer_window_min"),
     show_default=True,
     help="Minutes between rides of one journey.",
 )
 @click.option(
     "--transfer-radius",
-    default=300.0,
+    default=value("demand.journeys.transfer_radius_m"),
     show_default=True,
     help="Metres between alighting and next boarding stop.",
 )
 @click.option(
     "--beta",
-    default=0.0,
+    default=value("demand.od.ipf_beta"),
     show_default=True,
     help="Gravity seed decay per stop for IPF (0 = uniform).",
 )

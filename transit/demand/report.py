@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from transit.core import excel
+from transit.core.assumptions import from_table, value
 from transit.core.errors import InputError
 from transit.core.excel import SheetTable
 from transit.core.fileio import atomic_write_with
@@ -29,7 +30,7 @@ from transit.demand.kpis import (
 )
 from transit.demand.loads import compute_loads, route_load_profile
 from transit.demand.od import ipf_counts_od
-from transit.demand.privacy import privacy_note, suppress, write_privacy_readme
+from transit.demand.privacy import default_k, privacy_note, suppress, write_privacy_readme
 from transit.demand.schedule import Schedule
 from transit.demand.store.folder import count_files, ride_files
 from transit.demand.store.queries import linked_journeys, od_counts, ride_totals, stop_visits
@@ -98,7 +99,7 @@ class ReportOptions:
     routes get a load-profile chart."""
 
     kpi: KpiOptions = field(default_factory=KpiOptions)
-    transfer_window_min: float = 60.0
+    transfer_window_min: float = from_table("demand.journeys.transfer_window_min")
     charts: bool = True
     max_route_charts: int = 8
 
@@ -385,15 +386,21 @@ def build_od(
     store: Path,
     out_dir: Path,
     *,
-    k: int = 10,
-    window_min: float = 60.0,
-    radius_m: float = 300.0,
-    beta: float = 0.0,
+    k: int | None = None,
+    window_min: float | None = None,
+    radius_m: float | None = None,
+    beta: float | None = None,
 ) -> list[Path]:
     """Write the OD outputs of ``store`` into ``out_dir`` (suppressed below ``k``):
     ``od_stop_to_stop.csv`` (IC taps), ``od_linked.csv`` (journeys with transfers linked within
     ``window_min`` minutes and ``radius_m`` metres), and for count data ``od_ipf.csv`` with
-    ``od_ipf_fit.csv`` (margins and IPF convergence per line). Returns the files written."""
+    ``od_ipf_fit.csv`` (margins and IPF convergence per line). Returns the files written.
+    Defaults: ``privacy.k``, ``demand.journeys.transfer_window_min``, ``…transfer_radius_m``
+    and ``demand.od.ipf_beta`` of the assumptions table."""
+    k = default_k() if k is None else k
+    window_min = value("demand.journeys.transfer_window_min") if window_min is None else window_min
+    radius_m = value("demand.journeys.transfer_radius_m") if radius_m is None else radius_m
+    beta = value("demand.od.ipf_beta") if beta is None else beta
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -13,7 +13,7 @@ from typing import Any
 import folium
 import pandas as pd
 
-from transit.demand.privacy import DEFAULT_K, privacy_note
+from transit.demand.privacy import default_k, privacy_note
 from transit.demand.schedule import Schedule
 from transit.maps import controls, mapkit, markup
 from transit.maps.labels import label
@@ -41,7 +41,7 @@ def map_ridership(
     loads: pd.DataFrame,
     schedule: Schedule,
     *,
-    k: int = DEFAULT_K,
+    k: int | None = None,
     lang: str = "ja",
     boundary: Mapping[str, Any] | None = None,
     outline_name: str | None = None,
@@ -51,7 +51,9 @@ def map_ridership(
     as circles (radius ∝ √boardings) and segments as lines (width ∝ mean load over runs);
     stops with fewer than ``k`` boardings and segments with fewer than ``k`` riders (summed
     over runs) are shown as suppressed. One layer per time band (``時間帯: …``), the first
-    shown, a switch to show another; ``boundary`` (GeoJSON) as the base layer."""
+    shown, a switch to show another; ``boundary`` (GeoJSON) as the base layer. ``k`` defaults
+    to :func:`transit.demand.privacy.default_k`."""
+    k = default_k() if k is None else k
     stops = schedule.stops.drop_duplicates("stop_id").set_index("stop_id")
     bounds = None
     if len(stops):
