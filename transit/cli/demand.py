@@ -6,21 +6,19 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import print_table, say, write_json
+from transit.cli.common import print_table, say, say_evidence, write_json
+from transit.core import provenance as prov
 from transit.core.assumptions import value
 from transit.demand.counts_report import build_counts_report
 from transit.demand.ingest import detect_kind, ingest_files
 from transit.demand.kpis import KpiOptions
-from transit.demand.loads import compute_loads
 from transit.demand.pseudonym import load_key
 from transit.demand.report import ReportOptions, build_od, build_report
-from transit.demand.schedule import Schedule, read_schedule
+from transit.demand.schedule import read_schedule
 from transit.demand.store.folder import ride_files
 from transit.demand.store.options import IngestOptions
-from transit.demand.store.queries import stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
-from transit.maps import mapkit
-from transit.maps.ridership import map_ridership
+from transit.maps.ridership import write_ridership_map
 
 _STORE = click.option(
     "--store", "store", required=True, type=click.Path(path_type=Path), help="Store folder."
@@ -176,7 +174,8 @@ def synth_cmd(
         vehicle_only_share=vehicle_only_share,
     )
     table = synth_taps(read_schedule(feed), rows=rows, seed=seed, options=opts)
-    write_taps(table, out)
+    params = [opts, prov.setting("rows", rows), prov.setting("seed", seed)]
+    write_taps(table, out, feed=feed, parameters=params)
     say(f"wrote {table.num_rows} taps to {out} (synthetic, seed {seed})")
 
 
@@ -232,13 +231,12 @@ def report_cmd(
     if not ride_files(store):
         written = build_counts_report(store, out, options=opts)
         say(f"wrote {len(written)} files to {out} (count data; cells below k={k} suppressed)")
+        say_evidence(out / "ridership_report.xlsx")
         return
     written = build_report(store, out, options=opts)
-    schedule = Schedule.load(store / "schedule")
-    html = out / "ridership_map.html"
-    mapkit.save_map(map_ridership(compute_loads(stop_visits(store), schedule), schedule, k=k), html)
-    written.append(html)
+    written.append(write_ridership_map(store, out / "ridership_map.html", k=k))
     say(f"wrote {len(written)} files to {out} (cells below k={k} suppressed)")
+    say_evidence(out / "ridership_report.xlsx")
 
 
 @group.command(name="od")

@@ -154,7 +154,7 @@ def _input_line(s: prov.Source, lang: str) -> str:
     if s.flags:
         detail.append(" / ".join(flag_text(f, lang) for f in s.flags))
     upstream = prov.find(s.path) if s.exists else []
-    if upstream and upstream[0].record.what:
+    if upstream and upstream[0].record.what and upstream[0].record.inputs:  # a result itself
         detail.append(f"{_t('by', lang)}: {upstream[0].record.what}")
     return f"  - {s.role}: {_shown(s.path)} ({'; '.join(detail)})"
 

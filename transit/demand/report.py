@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from transit.core import excel
+from transit.core import provenance as prov
 from transit.core.assumptions import from_table, value
 from transit.core.errors import InputError
 from transit.core.excel import SheetTable
@@ -294,6 +295,7 @@ def build_report(store: Path, out_dir: Path, *, options: ReportOptions | None = 
     """
     opts = options or ReportOptions()
     k = opts.kpi.k
+    rec = report_record(store, opts)
 
     def charts(routes: pd.DataFrame, loads: pd.DataFrame, profile: pd.DataFrame) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -317,11 +319,23 @@ def build_report(store: Path, out_dir: Path, *, options: ReportOptions | None = 
     written = _write_tables(out_dir / "tables", pub)
     written.append(write_privacy_readme(out_dir / "tables", k=k))
     xlsx = out_dir / "ridership_report.xlsx"
-    write_workbook(xlsx, tables, pub, k=k, options=opts)
+    write_workbook(xlsx, tables, pub, k=k, options=opts, record=rec)
     written.append(xlsx)
     written += chart_files
+    written += prov.write(rec, written)
     log.info("report: %d files in %s", len(written), out_dir)
     return written
+
+
+def report_record(store: Path, options: ReportOptions) -> prov.Record:
+    """What a report of ``store`` is made from: the store (with the flags of its inputs) and
+    every option (the assumptions table's defaults marked as such)."""
+    return prov.record(
+        "乗降実績の報告書 / the ridership report",
+        inputs=[prov.source("store", store)],
+        parameters=prov.parameters_of(options),
+        notes=[privacy_note(options.kpi.k)],
+    )
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
@@ -359,8 +373,10 @@ def write_workbook(
     *,
     k: int,
     options: ReportOptions,
+    record: prov.Record | None = None,
 ) -> None:
-    """Write the planners' workbook (:mod:`transit.core.excel`): 概要, one sheet per view, 注記."""
+    """Write the planners' workbook (:mod:`transit.core.excel`): 概要, one sheet per view, 注記
+    and, given the ``record`` of what it is made from, 「出典・前提」."""
     summary = pd.DataFrame(summary_rows(tables, k=k, options=options), columns=["項目", "値"])
     notes = pd.DataFrame(
         {
@@ -379,6 +395,8 @@ def write_workbook(
         *(SheetTable(sheet, pub[name], JA) for name, sheet in _SHEETS.items()),
         SheetTable("注記", notes),
     ]
+    if record is not None:
+        sheets.append(excel.evidence_sheet(record, path.parent))
     excel.write_workbook(path, sheets)
 
 
@@ -416,4 +434,13 @@ def build_od(
         written.append(write_csv(out_dir / "od_ipf.csv", od_ipf[od_ipf["riders"] >= k]))
         written.append(write_csv(out_dir / "od_ipf_fit.csv", fits))
     written.append(write_privacy_readme(out_dir, k=k))
-    return written
+    params = {"k": k, "window_min": window_min, "radius_m": radius_m, "beta": beta}
+    keys = {"k": "privacy.k", "window_min": "demand.journeys.transfer_window_min",
+            "radius_m": "demand.journeys.transfer_radius_m", "beta": "demand.od.ipf_beta"}  # fmt: skip
+    rec = prov.record(
+        "OD表 / origin-destination tables",
+        inputs=[prov.source("store", store)],
+        parameters=[prov.from_key(name, val, keys[name]) for name, val in params.items()],
+        notes=[privacy_note(k)],
+    )
+    return [*written, *prov.write(rec, written)]
