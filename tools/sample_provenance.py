@@ -16,6 +16,7 @@ from pathlib import Path
 from transit import __version__
 from transit.core import provenance as prov
 from transit.core.fileio import atomic_write_json, sha256_file
+from transit.core.runinfo import csv_rows
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -32,7 +33,7 @@ def sample_record(folder: Path) -> prov.Record:
         top = path.relative_to(folder).parts[0]
         flags = ("sample_city", *EXTRA_FLAGS.get(top, ()))
         outputs.append(
-            prov.Output(path, sha256_file(path), prov.csv_rows(path), flags=tuple(sorted(flags)))
+            prov.Output(path, sha256_file(path), csv_rows(path), flags=tuple(sorted(flags)))
         )
     return prov.Record(
         what="the illustrative sample city (架空のサンプル都市): tools/make_sample_city.py",
