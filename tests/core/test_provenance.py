@@ -174,3 +174,29 @@ def test_explain_refuses_a_file_without_provenance(tmp_path: Path) -> None:
     lone = _write(tmp_path / "lone.csv", "a\n")
     with pytest.raises(DataNotFoundError, match=r"lone.csv: no provenance.json lists this file"):
         account(lone)
+
+
+def test_write_provenance_in_one_call_names_relative_outputs_relatively(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one call a new command makes; outputs given relative (``transit demo --out X``) get
+    their provenance.json back relative too, inputs hashed and parameters classified."""
+    monkeypatch.chdir(tmp_path)
+    src = _write(tmp_path / "in" / "feed.csv", "a\n1\n2\n")
+    _write(tmp_path / "X" / "out.csv", "b\n3\n")
+    with prov.running(["transit", "routes", "propose"]):
+        written = prov.write_provenance(
+            "proposals",
+            inputs=[("feed", src)],
+            parameters=[_Params(walk=3.0)],
+            settings={"runs": 7},
+            outputs=[Path("X") / "out.csv"],
+        )
+    assert written == [Path("X") / "provenance.json"]
+    (rec,) = prov.read_records(tmp_path / "X" / "provenance.json")
+    assert rec.command == ("transit", "routes", "propose")
+    assert [(s.role, s.sha256, s.rows) for s in rec.inputs] == [("feed", sha256_file(src), 2)]
+    assert [(p.name, p.origin) for p in rec.parameters] == [
+        ("k", "default"), ("walk", "override"), ("seed", "given"), ("runs", "given"),
+    ]  # fmt: skip
+    assert [(o.path.name, o.rows) for o in rec.outputs] == [("out.csv", 1)]

@@ -291,17 +291,21 @@ def write(rec: Record, outputs: Sequence[Path]) -> list[Path]:
     """Record ``rec`` beside ``outputs``: in the ``provenance.json`` of each folder holding an
     output file (listing that folder's outputs), and inside each output folder (a store).
     Earlier records of the same folder are kept, without the outputs written again now (a
-    record left with none is dropped). Returns the ``provenance.json`` files written."""
+    record left with none is dropped). Returns the ``provenance.json`` files written (relative
+    when the outputs were given relative)."""
     by_folder: dict[Path, list[Output]] = {}
+    shown: dict[Path, Path] = {}  # each folder as the caller named it
     for p in outputs:
         path = Path(p).resolve()
         if path.name == FILE_NAME:
             continue
         if path.is_dir():
             by_folder.setdefault(path, []).append(Output(path, "", folder=True))
+            shown.setdefault(path, Path(p))
         elif path.is_file():
             out = Output(path, sha256_file(path), csv_rows(path))
             by_folder.setdefault(path.parent, []).append(out)
+            shown.setdefault(path.parent, Path(p).parent)
     written = []
     for folder, outs in by_folder.items():
         file = folder / FILE_NAME
@@ -309,7 +313,7 @@ def write(rec: Record, outputs: Sequence[Path]) -> list[Path]:
         kept = [_without(r, replaced) for r in read_records(file)]
         records = [r for r in kept if r.outputs] + [dataclasses.replace(rec, outputs=tuple(outs))]
         atomic_write_json(file, document(records, folder))
-        written.append(file)
+        written.append(shown[folder] / FILE_NAME)
     return written
 
 
