@@ -202,3 +202,34 @@ def test_explain_names_the_synthetic_inputs_of_the_ranking(
     lone.write_text("a\n1\n", "utf-8")
     assert main(["explain", str(lone)]) == 2
     assert "lone.csv: no provenance.json lists this file" in capsys.readouterr().err
+
+
+@pytest.mark.external
+def test_the_maps_draw_and_credit_the_real_places(light_demo: DemoRun, external: Path) -> None:
+    """Real data first: the feed map draws the N03 city boundary, the 8 JR stations inside
+    延岡市 and the 305 Geolonia town points, credits them and lists them as inputs; the area
+    maps draw the boundary and credit it."""
+    from transit.maps.reference import real_places
+
+    html = (light_demo.out / "maps" / "feed.html").read_text("utf-8")
+    for layer in ("JR駅（実データ・国土数値情報）", "町字の代表点（実データ・Geolonia）"):
+        assert json.dumps(layer)[1:-1] in html, layer  # layer names sit in JSON
+    credits = ("国土数値情報（鉄道データ）（国土交通省）, uedayou.net/jrslod",
+               "Geolonia 住所データ (CC BY 4.0)", "国土数値情報（行政区域データ）（国土交通省）を加工して作成")  # fmt: skip
+    assert all(c in html for c in credits)
+    places = real_places()
+    assert len(places.stations) == 8 and len(places.towns) == 305
+    assert sorted(n for n, _, _ in places.stations) == sorted(
+        ["市棚", "北川", "日向長井", "北延岡", "延岡", "南延岡", "旭ヶ丘", "土々呂"]
+    )
+    assert all(f">{name}<" in html.replace("\n", "").replace(" ", "") for name, _, _ in
+               places.stations)  # fmt: skip
+    rec = prov.find(light_demo.out / "maps" / "feed.html")[0].record
+    real = {s.role: s for s in rec.inputs if s.role in ("boundary", "stations", "towns")}
+    assert sorted(real) == ["boundary", "stations", "towns"]
+    assert all(s.flags == () for s in real.values())
+    assert real["towns"].path == external / "nobeoka" / "towns" / "nobeoka_town_points.geojson"
+    area = light_demo.out / "drt" / "maps" / "kitaura.html"
+    assert credits[2] in area.read_text("utf-8")
+    roles = [s.role for s in prov.find(area)[0].record.inputs]
+    assert roles.count("boundary") == 1

@@ -44,6 +44,7 @@ from transit.gtfs.validate import validate_feed
 from transit.maps import mapkit
 from transit.maps.feed import map_feed
 from transit.maps.outline import city_boundary
+from transit.maps.reference import add_real_places, real_places
 from transit.routing.roads.network import read_graphml
 
 _JUDGE = "独立検証（gtfs-validator）の結果 / the judge's report on a feed"
@@ -150,13 +151,14 @@ def run(out_dir: Path) -> list[Path]:
     city = city_boundary()
     inputs = [feed_source(feed_v1), prov.source("network", network)]
     inputs += [prov.source("boundary", city.path)] if city.path else []
+    real = real_places()
+    inputs += [prov.source(role, path) for role, path in real.paths]
     record = prov.record("路線図 / map of the feed", inputs=inputs)
     roads = mapkit.graph_lines(read_graphml(network))
-    saved = mapkit.save_map(
-        map_feed(feed, roads=roads, boundary=city.geojson, attributions=city.credits),
-        maps_dir / "feed.html",
-        footer=summary(record),
-    )
+    credits = (*city.credits, *real.credits)
+    fmap = map_feed(feed, roads=roads, boundary=city.geojson, attributions=credits)
+    add_real_places(fmap, real)
+    saved = mapkit.save_map(fmap, maps_dir / "feed.html", footer=summary(record))
     prov.write(record, [saved.path])
     files = [feed_v1, stats, feed_v2, gtfs_dir / "diff.txt", gtfs_dir / "diff.json"]
     files += sorted((gtfs_dir / "judge-2026").glob("report.*"))
