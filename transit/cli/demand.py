@@ -23,6 +23,14 @@ from transit.maps.ridership import write_ridership_map
 _STORE = click.option(
     "--store", "store", required=True, type=click.Path(path_type=Path), help="Store folder."
 )
+_K = click.option(
+    "--k",
+    "k",
+    default=value("privacy.k"),
+    show_default=True,
+    type=int,
+    help="Suppress cells below k riders (the privacy threshold).",
+)
 _OUT_FOLDER = click.option(
     "-o", "--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder."
 )
@@ -182,14 +190,7 @@ def synth_cmd(
 @group.command(name="report")
 @_STORE
 @_OUT_FOLDER
-@click.option(
-    "--k",
-    "k",
-    default=value("privacy.k"),
-    show_default=True,
-    type=int,
-    help="Suppress cells below k riders.",
-)
+@_K
 @click.option(
     "--min-avg-load",
     default=value("demand.kpis.min_avg_load"),
@@ -242,14 +243,7 @@ def report_cmd(
 @group.command(name="od")
 @_STORE
 @_OUT_FOLDER
-@click.option(
-    "--k",
-    "k",
-    default=value("privacy.k"),
-    show_default=True,
-    type=int,
-    help="Suppress cells below k.",
-)
+@_K
 @click.option(
     "--transfer-window",
     default=value("demand.journeys.transfer_window_min"),
