@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_run import DemoRun, run_light_demo
 from transit.core.paths import ENV_EXTERNAL, external_data_dir, sample_dir
 
 
@@ -24,3 +25,10 @@ def external() -> Path:
 def sample() -> Path:
     """The embedded sample city folder (data/sample)."""
     return sample_dir()
+
+
+@pytest.fixture(scope="session")
+def light_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """One light demo run shared by every test of the session that reads the demo's outputs
+    (the evidence tests, the browser tests)."""
+    return run_light_demo(tmp_path_factory.mktemp("demo"))

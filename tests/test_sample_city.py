@@ -397,3 +397,24 @@ def test_generator_is_deterministic_and_matches_committed_files(
         if not same:
             differ.append(rel)
     assert differ == []
+
+
+def test_the_sample_provenance_lists_every_file_with_its_flags(sample: Path) -> None:
+    """``data/sample/provenance.json`` lists every file of the sample city with its SHA-256, so
+    whatever is made from them (or from a copy) is flagged illustrative."""
+    from transit.core import provenance as prov
+    from transit.core.fileio import sha256_file
+
+    (rec,) = prov.read_records(sample / prov.FILE_NAME)
+    listed = {o.path: o for o in rec.outputs}
+    files = sorted(p for p in sample.rglob("*") if p.is_file() and p.name != prov.FILE_NAME)
+    stale = [p for p in files if p not in listed or listed[p].sha256 != sha256_file(p)]
+    assert not stale and len(listed) == len(files), (
+        f"data/sample changed ({len(stale)} files): run .venv/bin/python tools/sample_provenance.py"
+    )
+    assert listed[sample / "network" / "roads.graphml"].flags == ("sample_city", "synthetic_roads")
+    assert listed[sample / "population" / "points.csv"].flags == (
+        "sample_city",
+        "synthetic_population",
+    )
+    assert all("sample_city" in (o.flags or ()) for o in rec.outputs)

@@ -52,7 +52,8 @@ def test_workbook_totals_equal_input(store: Path, tmp_path: Path) -> None:
     assert routes[0][:4] == ("系統ID", "系統名", "乗車数", "降車数")
     assert routes[1][:4] == ("R1", "1", 8, 8)
     names = openpyxl.load_workbook(xlsx, read_only=True).sheetnames
-    assert names[0] == "概要" and names[-1] == "注記" and "OD（停留所間）" in names
+    assert names[0] == "概要" and names[-2] == "注記" and "OD（停留所間）" in names
+    assert names[-1] == "出典・前提"
 
 
 def test_small_cells_suppressed_and_said(store: Path, tmp_path: Path) -> None:

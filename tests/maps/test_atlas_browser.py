@@ -10,19 +10,16 @@ Screenshots go to ``$TRANSIT_TEST_OUTPUT`` (default ``test-output/``)/``browser/
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.demo_run import DemoRun
 from tests.maps.browser import COUNT_JS, MAPS_JS, launch, open_page, unavailable
 from transit.core.paths import REPO_DIR
 from transit.demo import demand as demand_demo
-from transit.demo import drt as drt_demo
-from transit.demo import gtfs as gtfs_demo
-from transit.demo import maps as atlas_demo
 from transit.demo import scenarios as scenarios_demo
 from transit.demo.maps import sample_feed
 from transit.gtfs.feedio import write_feed
@@ -40,22 +37,10 @@ SCRIPT = '"><script>alert(2)</script>'
 SHOTS = Path(os.environ.get("TRANSIT_TEST_OUTPUT", REPO_DIR / "test-output")) / "browser"
 
 
-def run_demo(out: Path) -> float:
-    """The demo's steps into ``out`` (lighter parameters); returns the atlas step's seconds."""
-    gtfs_demo.run(out)
-    feed = out / "gtfs" / "sample-feed-2026.zip"
-    demand_demo.run(feed, out / "demand", rows=6000, seed=1)
-    drt_demo.run(out / "drt", fleets=(2,), time_limit_s=0.1, reopt_interval_min=120.0)
-    scenarios_demo.run(feed, out / "demand" / "store", out / "scenarios", judge=False)
-    t0 = time.perf_counter()
-    atlas_demo.run(out)
-    return time.perf_counter() - t0
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
-    out = tmp_path_factory.mktemp("demo")
-    return out, run_demo(out)
+def demo(light_demo: DemoRun) -> tuple[Path, float]:
+    """The session's light demo run (:func:`tests.conftest.run_light_demo`)."""
+    return light_demo.out, light_demo.atlas_s
 
 
 @pytest.fixture(scope="module")

@@ -179,11 +179,12 @@ def test_geojson_bounds_and_overlap() -> None:
 def test_sample_city_maps(sample: Path, tmp_path: Path) -> None:
     """The atlas step reads the demo's outputs; the sample feed map (183 trips) saves offline."""
     from transit.demo.maps import atlas_inputs, sample_feed
-    from transit.maps.atlas import ROLES
 
     inputs = atlas_inputs(tmp_path / "demo-output")
     assert inputs.feed == tmp_path / "demo-output" / "gtfs" / "sample-feed-2026.zip"
-    assert inputs.synthetic == frozenset(ROLES)
+    # no override: the atlas reads the synthetic flags from its inputs' provenance.json
+    # (tests/test_evidence.py: every input of the demo's atlas is flagged)
+    assert inputs.synthetic == frozenset()
     feed = sample_feed()
     assert len(feed.trips) == 183
     saved = mapkit.save_map(map_feed(feed), tmp_path / "feed.html")

@@ -17,6 +17,7 @@ import click
 from transit import __version__
 from transit.cli.common import console_err
 from transit.core.errors import TransitError
+from transit.core.runinfo import running
 
 EXIT_OK, EXIT_WORK, EXIT_INPUT = 0, 1, 2
 
@@ -37,6 +38,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "drt": ("transit.cli.drt", "group", "On-demand dispatch: solver bench, day simulation, areas."),
     "maps": ("transit.cli.maps", "group", "Workshop maps (HTML that opens offline)."),
     "demo": ("transit.cli.demo", "command", "Run every pipeline on the embedded sample city."),
+    "explain": (
+        "transit.cli.explain",
+        "command",
+        "What a result is made from and which numbers rest on assumptions.",
+    ),
 }
 
 
@@ -82,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="transit", standalone_mode=False)
+        with running(["transit", *args]):  # the command line every provenance.json names
+            cli.main(args=args, prog_name="transit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:

@@ -61,6 +61,22 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     console.print(table)
 
 
+def say_evidence(result: Path, *, lang: str = "ja") -> None:
+    """The closing line of a printed table of results: where its numbers come from and whether
+    they are illustrative (:func:`transit.core.explain.summary` of ``result``'s provenance)."""
+    from transit.core import provenance as prov  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.core.explain import summary  # noqa: PLC0415  (keeps `transit --help` fast)
+
+    found = prov.find(result)
+    if found:
+        say(summary(found[0].record, lang))
+        say(
+            f"（詳しくは transit explain {result}）"
+            if lang == "ja"
+            else f"(see transit explain {result})"
+        )
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write JSON (UTF-8, Japanese kept readable, sorted keys, 2-space indent), atomically."""
     atomic_write_json(path, data)

@@ -6,23 +6,30 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import print_table, say, write_json
+from transit.cli.common import print_table, say, say_evidence, write_json
+from transit.core import provenance as prov
+from transit.core.assumptions import value
 from transit.demand.counts_report import build_counts_report
 from transit.demand.ingest import detect_kind, ingest_files
 from transit.demand.kpis import KpiOptions
-from transit.demand.loads import compute_loads
 from transit.demand.pseudonym import load_key
 from transit.demand.report import ReportOptions, build_od, build_report
-from transit.demand.schedule import Schedule, read_schedule
+from transit.demand.schedule import read_schedule
 from transit.demand.store.folder import ride_files
 from transit.demand.store.options import IngestOptions
-from transit.demand.store.queries import stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
-from transit.maps import mapkit
-from transit.maps.ridership import map_ridership
+from transit.maps.ridership import write_ridership_map
 
 _STORE = click.option(
     "--store", "store", required=True, type=click.Path(path_type=Path), help="Store folder."
+)
+_K = click.option(
+    "--k",
+    "k",
+    default=value("privacy.k"),
+    show_default=True,
+    type=int,
+    help="Suppress cells below k riders (the privacy threshold).",
 )
 _OUT_FOLDER = click.option(
     "-o", "--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder."
@@ -48,18 +55,21 @@ def group() -> None:
 @click.option("--memory-limit", default="1200MB", show_default=True, help="DuckDB memory limit.")
 @click.option(
     "--schedule-tolerance",
-    default=30.0,
+    default=value("demand.ingest.schedule_tolerance_min"),
     show_default=True,
     help="Minutes a tap may be off its trip's schedule.",
 )
 @click.option(
     "--match-tolerance",
-    default=10.0,
+    default=value("demand.ingest.match_tolerance_min"),
     show_default=True,
     help="Minutes for matching vehicle-only taps to a trip.",
 )
 @click.option(
-    "--max-ride", default=180.0, show_default=True, help="Longest possible ride (minutes)."
+    "--max-ride",
+    default=value("demand.ingest.max_ride_min"),
+    show_default=True,
+    help="Longest possible ride (minutes).",
 )
 def ingest_cmd(
     files: tuple[Path, ...],
@@ -129,20 +139,26 @@ def ingest_cmd(
     type=click.Path(path_type=Path),
     help="Output .csv or .parquet.",
 )
-@click.option("--days", default=28, show_default=True, type=int, help="Number of service days.")
+@click.option(
+    "--days",
+    default=SynthOptions().days,
+    show_default=True,
+    type=int,
+    help="Number of service days.",
+)
 @click.option(
     "--corrupt-share", default=0.0, show_default=True, type=float, help="Share of corrupt rows."
 )
 @click.option(
     "--transfer-share",
-    default=0.1,
+    default=value("demand.synth.transfer_share"),
     show_default=True,
     type=float,
     help="Share of rides that are transfers.",
 )
 @click.option(
     "--vehicle-only-share",
-    default=0.1,
+    default=value("demand.synth.vehicle_only_share"),
     show_default=True,
     type=float,
     help="Share of rides without trip id.",
@@ -166,25 +182,24 @@ def synth_cmd(
         vehicle_only_share=vehicle_only_share,
     )
     table = synth_taps(read_schedule(feed), rows=rows, seed=seed, options=opts)
-    write_taps(table, out)
+    params = [opts, prov.setting("rows", rows), prov.setting("seed", seed)]
+    write_taps(table, out, feed=feed, parameters=params)
     say(f"wrote {table.num_rows} taps to {out} (synthetic, seed {seed})")
 
 
 @group.command(name="report")
 @_STORE
 @_OUT_FOLDER
-@click.option(
-    "--k", "k", default=10, show_default=True, type=int, help="Suppress cells below k riders."
-)
+@_K
 @click.option(
     "--min-avg-load",
-    default=2.0,
+    default=value("demand.kpis.min_avg_load"),
     show_default=True,
     help="Flag trips with 平均乗車密度 below this.",
 )
 @click.option(
     "--min-segment-load",
-    default=1.0,
+    default=value("demand.kpis.min_segment_load"),
     show_default=True,
     help="Flag segments with mean load below this.",
 )
@@ -217,34 +232,33 @@ def report_cmd(
     if not ride_files(store):
         written = build_counts_report(store, out, options=opts)
         say(f"wrote {len(written)} files to {out} (count data; cells below k={k} suppressed)")
+        say_evidence(out / "ridership_report.xlsx")
         return
     written = build_report(store, out, options=opts)
-    schedule = Schedule.load(store / "schedule")
-    html = out / "ridership_map.html"
-    mapkit.save_map(map_ridership(compute_loads(stop_visits(store), schedule), schedule, k=k), html)
-    written.append(html)
+    written.append(write_ridership_map(store, out / "ridership_map.html", k=k))
     say(f"wrote {len(written)} files to {out} (cells below k={k} suppressed)")
+    say_evidence(out / "ridership_report.xlsx")
 
 
 @group.command(name="od")
 @_STORE
 @_OUT_FOLDER
-@click.option("--k", "k", default=10, show_default=True, type=int, help="Suppress cells below k.")
+@_K
 @click.option(
     "--transfer-window",
-    default=60.0,
+    default=value("demand.journeys.transfer_window_min"),
     show_default=True,
     help="Minutes between rides of one journey.",
 )
 @click.option(
     "--transfer-radius",
-    default=300.0,
+    default=value("demand.journeys.transfer_radius_m"),
     show_default=True,
     help="Metres between alighting and next boarding stop.",
 )
 @click.option(
     "--beta",
-    default=0.0,
+    default=value("demand.od.ipf_beta"),
     show_default=True,
     help="Gravity seed decay per stop for IPF (0 = uniform).",
 )

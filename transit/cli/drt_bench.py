@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from transit.cli.common import print_table, progress, say, write_json
+from transit.core import provenance as prov
 from transit.core.paths import external_path
 
 
@@ -99,6 +100,12 @@ def bench(
             "instances": rows,
             "summary": summary,
         },
+    )
+    prov.write_provenance(
+        f"配車ソルバーのベンチマーク / dial-a-ride benchmark ({kind})",
+        inputs=[("instance", p) for p in files],
+        settings={"time_limit_s": time_limit, "seed": seed, "workers": workers},
+        outputs=[out],
     )
     print_table(f"{kind} ({time_limit:g} s, {workers} workers)", TABLE_COLUMNS, table_rows(rows))
     say(

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import console_err, every_problem, print_table, progress, say
+from transit.cli.common import (
+    console_err,
+    every_problem,
+    print_table,
+    progress,
+    say,
+    say_evidence,
+)
+from transit.core.assumptions import value
 from transit.core.errors import InputError, WorkError
 
 _KPI_ROWS = (
@@ -49,9 +57,12 @@ def simulate_cmd(
 
     Writes kpis.json, requests.csv, vehicles.csv, tracks.csv and map.html into OUT_DIR.
     """
+    from transit.core import provenance as prov  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.core.explain import summary  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.maps import mapkit  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.maps.areas import map_area_result  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.areas.config import load_area  # noqa: PLC0415  (keeps `transit --help` fast)
+    from transit.routing.areas.evidence import study_record  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.areas.prepare import prepare_area  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.sim.results import write_result  # noqa: PLC0415  (keeps `transit --help` fast)
     from transit.routing.sim.simulator import simulate  # noqa: PLC0415  (keeps `transit --help` fast)
@@ -72,18 +83,28 @@ def simulate_cmd(
                 task, completed=int(min(max(now - start, 0), end - start))
             ),
         )
+    record = study_record(
+        [cfg],
+        what=f"オンデマンド交通の1日のシミュレーション / one simulated day: {cfg.area.name_ja} "
+        f"({cfg.area.id}), {setup.vehicles} vehicles, seed {seed}",
+        settings=[prov.setting("vehicles", setup.vehicles), prov.setting("seed", seed)],
+    )
     paths = write_result(result, out_dir)
     if draw_map:
         saved = mapkit.save_map(
-            map_area_result(cfg, result, graph=setup.graph), out_dir / "map.html"
+            map_area_result(cfg, result, graph=setup.graph),
+            out_dir / "map.html",
+            footer=summary(record),
         )
         paths.append(saved.path)
+    paths += prov.write(record, paths)
     k = result.kpis
     print_table(
         f"{cfg.area.name_ja} ({cfg.area.id}) — {k['vehicles']} vehicles, seed {seed}",
         ["KPI", "value"],
         [(label, k.get(key)) for key, label in _KPI_ROWS],
     )
+    say_evidence(out_dir / "kpis.json")
     for p in paths:
         say(f"wrote {p}")
     if result.violations:
@@ -164,8 +185,11 @@ def areas_cmd(
 
         paths += write_area_maps(areas, result, out_dir / "maps")
     rank = result.ranking
+    served = float(value("drt.ranking.target_served_rate")) * 100
+    wait = float(value("drt.ranking.target_wait_p95_min"))
     print_table(
-        "順位 ranking (smallest fleet with served ≥ 95% and p95 wait ≤ 30 min, then cost/pax)",
+        f"順位 ranking (smallest fleet with served ≥ {served:g}% and p95 wait ≤ {wait:g} min, "
+        "then cost/pax)",
         ["順位", "地区", "必要台数", "対応率", "95%待ち(分)", "1人当たり費用(円)", "基準"],
         [
             (
@@ -180,6 +204,7 @@ def areas_cmd(
             for r in rank.itertuples(index=False)
         ],
     )
+    say_evidence(out_dir / "ranking.csv")
     bad = int(result.runs["checker_violations"].sum())
     for p in paths:
         say(f"wrote {p}")

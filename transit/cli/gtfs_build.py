@@ -15,6 +15,7 @@ from transit.core.notices import Notice, Severity, count_by_code, has_errors
 from transit.gtfs.builder.losses import build_losses
 from transit.gtfs.builder.shapes import RoadNetwork
 from transit.gtfs.builder.tables import build_tables, write_tables
+from transit.gtfs.evidence import write_build_provenance
 from transit.gtfs.source.check import check_source
 from transit.gtfs.source.model import Source
 from transit.gtfs.source.read import read_source
@@ -143,6 +144,9 @@ def build_command(
             _folder(source_dir),
         )
     write_tables(tables, out)
+    write_build_provenance(
+        out, source_dir=source_dir, network=network, stops_from=stops_from, profile=profile or ""
+    )
     trips = tables["trips"]
     by_service = dict(sorted(Counter(trips["service_id"]).items()))
     _report(

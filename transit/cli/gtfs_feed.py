@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import print_table, say, write_json
+from transit.cli.common import print_table, say, say_evidence, write_json
 from transit.core.errors import InputError, Location, WorkError
 from transit.gtfs.archive.lock import DEFAULT_WAIT_S, ENV_WAIT
 from transit.gtfs.archive.publish import publish_feed
 from transit.gtfs.continuity import MIN_DAYS
 from transit.gtfs.diff import MOVE_THRESHOLD_M, diff_feeds
+from transit.gtfs.evidence import write_feed_provenance
 from transit.gtfs.export.folder import export_feed
 from transit.gtfs.feedio import read_feed
 from transit.gtfs.stats import (
@@ -70,6 +71,11 @@ def validate_cmd(
     Prints errors / warnings / infos by code. Exit 1 when the judge reports an ERROR.
     """
     report = validate_feed(feed, date=_date(date_text), out_dir=report_dir)
+    if report_dir is not None:
+        reports = sorted(report_dir.glob("report.*"))
+        write_feed_provenance(
+            "独立検証（gtfs-validator）の結果 / the judge's report", [("feed", feed)], reports
+        )
     for line in format_report(report):
         say(line)
     if json_path is not None:
@@ -104,6 +110,11 @@ def diff_cmd(
         say(line)
     if json_path is not None:
         write_json(json_path, result.as_dict())
+        write_feed_provenance(
+            "フィードの差分と継続性 / the diff of two feeds",
+            [("old", old), ("new", new)],
+            [json_path],
+        )
     if check and not result.continuity_ok:
         failed = ", ".join(c.code for c in result.continuity if not c.ok)
         raise WorkError(f"{new.name}: continuity with {old.name} fails ({failed})")
@@ -137,6 +148,9 @@ def publish_cmd(feed: Path, archive: Path, force: bool, wait_s: float | None) ->
     what an interrupted publication left, and says what it did ("recovered: ...").
     """
     pub = publish_feed(feed, archive, force=force, wait_s=wait_s, on_recovered=say)
+    write_feed_provenance(
+        "公開アーカイブ / the archive of published feeds", [("feed", feed)], [archive]
+    )
     say(f"published {feed.name} as {pub.version}")
     say(f"  folder  {pub.path}")
     say(f"  latest  {archive / 'latest' / 'feed.zip'}")
@@ -206,7 +220,8 @@ def stats_cmd(feed: Path, dates: tuple[str, ...], out: Path | None) -> None:
     rows = table[cols].astype(object).where(table[cols].notna(), "").to_numpy().tolist()
     print_table(f"{feed.name}: service by route and day", cols, rows)
     if out is not None:
-        say(f"wrote {write_service_stats(table, out)}")
+        say(f"wrote {write_service_stats(table, out, feed=feed)}")
+        say_evidence(out)
 
 
 COMMANDS: list[click.Command] = [validate_cmd, diff_cmd, publish_cmd, export_cmd, stats_cmd]

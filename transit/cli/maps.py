@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from transit.cli.common import say
+from transit.core import provenance as prov
+from transit.core.explain import summary
 from transit.gtfs.feedio import read_feed
 from transit.maps import mapkit
 from transit.maps.feed import feed_bounds, map_feed
-from transit.maps.outline import read_boundary
+from transit.maps.outline import default_boundary_path, read_boundary
 
 if TYPE_CHECKING:
     import folium
@@ -20,8 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _save(fmap: folium.Map, out: Path, *, inline: bool) -> None:
-    saved = mapkit.save_map(fmap, out, inline=inline)
+def _save(fmap: folium.Map, out: Path, *, inline: bool, footer: str | None = None) -> None:
+    saved = mapkit.save_map(fmap, out, inline=inline, footer=footer)
     say(f"wrote {saved.path} ({len(saved.assets)} asset files)")
     for url in saved.dropped:
         say(f"  not available offline, left out: {url}")
@@ -71,7 +73,12 @@ def feed_cmd(
         box = mapkit.geojson_bounds(outline)
         if box is None or not mapkit.bounds_overlap(box, feed_bounds(data)):
             outline = None  # the default (Nobeoka) boundary is elsewhere: leave it out
-    _save(map_feed(data, boundary=outline, roads=lines), out, inline=inline)
+    inputs = [("feed", feed), *((("roads", roads),) if roads else ())]
+    inputs += [("boundary", boundary or default_boundary_path())] if outline is not None else []
+    record = prov.record("路線図 / map of the feed", inputs=[prov.source(r, p) for r, p in inputs])
+    fmap = map_feed(data, boundary=outline, roads=lines)
+    _save(fmap, out, inline=inline, footer=summary(record))
+    prov.write(record, [out])
 
 
 _PATH = click.Path(exists=True, path_type=Path)
@@ -111,7 +118,8 @@ _PATH = click.Path(exists=True, path_type=Path)
     type=click.Choice(
         ["all", "feed", "store", "areas", "scenarios", "population", "candidate_areas"]
     ),
-    help="Inputs that are synthetic (said so on the landing page); repeat, or 'all'.",
+    help="Mark inputs synthetic on the landing page even when their provenance.json does not "
+    "(the flags are read from it); repeat, or 'all'.",
 )
 @click.option(
     "--inline", is_flag=True, help="Self-contained HTML files (scripts and styles inlined)."

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from transit.cli.common import every_problem, print_table, progress, say
+from transit.cli.common import every_problem, print_table, progress, say, say_evidence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,12 +119,16 @@ def compare_cmd(
             )
             prog.advance(task)
     comparison = compare_scenarios(evaluations)
+    riders_from = store if store is not None else od_csv
+    paths = write_comparison(comparison, evaluations, out_dir, k=threshold, riders_from=riders_from)
     _print(comparison.network, comparison.names)
-    paths = write_comparison(comparison, evaluations, out_dir, k=threshold)
+    say_evidence(out_dir / "network.csv")
     if draw_maps:
         from transit.maps.scenarios import write_scenario_maps  # noqa: PLC0415  (keeps `transit --help` fast)
 
-        paths += write_scenario_maps(evaluations, out_dir / "maps", k=threshold)
+        paths += write_scenario_maps(
+            evaluations, out_dir / "maps", k=threshold, riders_from=riders_from
+        )
     for p in paths:
         say(f"wrote {p}")
 

@@ -91,9 +91,9 @@ def bounded(
     return dataclasses.field(default=default, metadata=meta)
 
 
-def share(default: float) -> Any:
+def share(default: Any = dataclasses.MISSING, *, default_factory: Any = dataclasses.MISSING) -> Any:
     """A field holding a share: a number in [0, 1] (``must be between 0 and 1, got 1.5``)."""
-    return bounded(default, ge=0, le=1, between=True)
+    return bounded(default, default_factory=default_factory, ge=0, le=1, between=True)
 
 
 def field_range(f: dataclasses.Field[Any]) -> Range | None:

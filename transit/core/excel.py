@@ -10,10 +10,13 @@ Numbers stay numbers; NaN, NA and NaT become empty cells.
 
 A :class:`SheetTable` is a header row and a DataFrame (reports, statistics); a :class:`SheetGrid`
 is a free layout, cell by cell (a timetable sheet with its header block, a fare triangle).
+:func:`evidence_sheet` is the 「出典・前提」 sheet every workbook of results carries: what it
+was made from and which of its numbers rest on assumptions (:mod:`transit.core.provenance`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -29,6 +32,8 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from transit.core import provenance as prov
+from transit.core.assumptions import format_value
 from transit.core.fileio import atomic_write_with
 
 MAX_SHEET_NAME = 31
@@ -160,3 +165,77 @@ def write_workbook(path: Path, sheets: Sequence[SheetTable | SheetGrid]) -> Path
 def rows_table(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> pd.DataFrame:
     """A small table of label/value rows (an overview or notes sheet) as a DataFrame."""
     return pd.DataFrame([list(r) for r in rows], columns=list(columns), dtype=object)
+
+
+#: The name of the sheet :func:`evidence_sheet` makes.
+EVIDENCE_SHEET = "出典・前提"
+#: Its columns.
+EVIDENCE_COLUMNS = ("項目", "値", "単位", "区分", "既定/変更", "出典・備考")
+
+
+def evidence_sheet(record: prov.Record, folder: Path) -> SheetTable:
+    """The 「出典・前提」 sheet of a workbook written into ``folder`` from ``record`` (in
+    Japanese): a warning when an input is made up (the sample city, synthetic taps …), how it
+    was made (tool, commit, command), every input (path relative to ``folder``, rows, period,
+    SHA-256, flags), every parameter (value, unit, kind, default or changed, source) and the
+    notes."""
+    rows: list[list[Any]] = [_warning_row(record)]
+    rows += [
+        ["作成", record.what, "", "", "", ""],
+        ["作成日時", record.created, "", "", "", ""],
+        ["ツール", _tool_text(record.tool), "", "", "", ""],
+        ["コマンド", " ".join(record.command), "", "", "", ""],
+    ]
+    rows += [_input_row(s, folder) for s in record.inputs]
+    rows += [_parameter_row(p) for p in record.parameters]
+    rows += [["注記", note, "", "", "", ""] for note in record.notes]
+    return SheetTable(EVIDENCE_SHEET, rows_table(rows, list(EVIDENCE_COLUMNS)))
+
+
+def _warning_row(record: prov.Record) -> list[Any]:
+    if not record.illustrative:
+        return ["注意", "入力に架空・合成のデータはありません（数値の前提は下記）", "", "", "", ""]
+    flags = "、".join(prov.FLAGS.get(f, (f, f))[0] for f in record.flags)
+    return ["注意", "この結果は例示です（実際の数値ではありません）", "", "架空", "", flags]
+
+
+def _tool_text(tool: Mapping[str, str]) -> str:
+    text = f"{tool.get('name', 'transit')} {tool.get('version', '')}".strip()
+    return f"{text} (commit {tool['commit']})" if tool.get("commit") else text
+
+
+def _input_row(s: prov.Source, folder: Path) -> list[Any]:
+    rel = Path(os.path.relpath(s.path, folder)).as_posix()
+    flags = "、".join(prov.FLAGS.get(f, (f, f))[0] for f in s.flags)
+    notes = [f"SHA-256 {s.sha256}" if s.sha256 else "（実行後に削除された一時ファイル）"]
+    if s.period:
+        notes.append(f"期間 {s.period}")
+    if s.folder:
+        notes.append(f"フォルダ（{s.files}ファイル）")
+    if flags:
+        notes.append(flags)
+    unit = f"{s.rows:,}行" if s.rows is not None else ""
+    return [f"入力: {s.role}", rel, unit, "架空" if s.flags else "入力", "", "; ".join(notes)]
+
+
+def _parameter_row(p: prov.Parameter) -> list[Any]:
+    entry = p.entry
+    origin = prov.ORIGINS.get(p.origin, (p.origin, p.origin))[0]
+    value = format_value(p.value) if not isinstance(p.value, list | dict) else _short(p.value)
+    if entry is None:
+        return [p.name, value, "", "設定", origin, ""]
+    return [
+        p.name,
+        value,
+        entry.unit,
+        entry.kind_ja,
+        origin,
+        f"{entry.meaning_ja} — {entry.source}",
+    ]
+
+
+def _short(value: Any) -> str:
+    """A list or table of values on one line."""
+    if isinstance(value, dict):
+        return format_value(value)
+    return ", ".join(format_value(v) if not isinstance(v, dict | list) else str(v) for v in value)

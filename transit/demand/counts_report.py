@@ -8,13 +8,14 @@ from pathlib import Path
 import pandas as pd
 
 from transit.core import excel
+from transit.core import provenance as prov
 from transit.core.errors import InputError
-from transit.core.excel import SheetTable
+from transit.core.excel import SheetTable, evidence_sheet
 from transit.demand.charts import draw_load_profiles
 from transit.demand.loads import load_profile_from_counts
 from transit.demand.od import ipf_counts_od
 from transit.demand.privacy import privacy_note, suppress, write_privacy_readme
-from transit.demand.report import JA, ReportOptions, rounded, write_csv
+from transit.demand.report import JA, ReportOptions, report_record, rounded, write_csv
 from transit.demand.store.folder import count_files
 
 #: Japanese headers of the counts workbook: the report's and those of the count tables.
@@ -59,7 +60,8 @@ def build_counts_report(
         ],
         columns=["項目", "値"],
     )
-    _write_workbook(xlsx, summary, pub, od_pub, fits, k=k)
+    rec = report_record(store, opts)
+    _write_workbook(xlsx, summary, pub, od_pub, fits, k=k, evidence=evidence_sheet(rec, out_dir))
     written.append(xlsx)
     if opts.charts and len(prof):
         chart_prof = pub.rename(columns={"stop_sequence": "seq", "load": "mean_load"})
@@ -67,7 +69,7 @@ def build_counts_report(
         written += draw_load_profiles(
             chart_prof, busy, out_dir / "charts", limit=opts.max_route_charts
         )
-    return written
+    return [*written, *prov.write(rec, written)]
 
 
 def _count_tables(
@@ -94,8 +96,10 @@ def _write_workbook(
     fits: pd.DataFrame,
     *,
     k: int,
+    evidence: SheetTable,
 ) -> None:
-    """The counts workbook: 概要, 区間別乗車人員（調査）, OD（推計）, 推計の適合度, 注記."""
+    """The counts workbook: 概要, 区間別乗車人員（調査）, OD（推計）, 推計の適合度, 注記 and
+    ``evidence`` (出典・前提)."""
     notes = [
         privacy_note(k),
         "ODは停留所別乗降数から反復比例法（IPF）で推計した値です。",
@@ -109,5 +113,6 @@ def _write_workbook(
             SheetTable("OD（推計）", od_pub, JA_COUNTS),
             SheetTable("推計の適合度", fits, JA_COUNTS),
             SheetTable("注記", pd.DataFrame({"注記": notes})),
+            evidence,
         ],
     )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from transit.core import provenance as prov
 from transit.core.errors import DataNotFoundError, InputError, Location
 from transit.core.fileio import sha256_file
 from transit.demand.pseudonym import key_check
@@ -77,7 +78,9 @@ def ingest_files(
     """Ingest ``files`` into the store folder ``store``; returns one summary per file.
 
     The schedule comes from ``schedule``, else from ``feed`` (a GTFS zip or folder), else from
-    the store (saved by an earlier ingest). Taps need a schedule and a pseudonym ``key``.
+    the store (saved by an earlier ingest). Taps need a schedule and a pseudonym ``key``. The
+    store's ``provenance.json`` records each ingest: the files and ``feed`` with their flags
+    (synthetic taps, the sample city), so every result read from the store inherits them.
     """
     store.mkdir(parents=True, exist_ok=True)
     schedule = _store_schedule(store, feed=feed, schedule=schedule)
@@ -105,6 +108,14 @@ def ingest_files(
             )
         _record(store, summary, part=part, key=key)
         summaries.append(summary)
+    if all(s.already_ingested for s in summaries) and (store / prov.FILE_NAME).is_file():
+        return summaries  # nothing new: the store stays byte-identical
+    prov.write_provenance(
+        "乗降データの蓄積 / the ridership store",
+        inputs=[*(("records", p) for p in files), *((("feed", feed),) if feed else ())],
+        parameters=[options or IngestOptions()],
+        outputs=[store],
+    )
     return summaries
 
 

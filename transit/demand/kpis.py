@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from transit.core.assumptions import from_table
 from transit.demand.loads import _bands
 from transit.demand.records import DEFAULT_TIME_BANDS, TimeBand, day_type_of
 from transit.demand.schedule import Schedule, trip_runs
@@ -34,9 +35,9 @@ class KpiOptions:
     flat_fare_yen: float | None = None
     cost_per_vehicle_km: float | None = None
     cost_per_vehicle_hour: float | None = None
-    min_avg_load: float = 2.0
-    min_segment_load: float = 1.0
-    k: int = 10
+    min_avg_load: float = from_table("demand.kpis.min_avg_load")
+    min_segment_load: float = from_table("demand.kpis.min_segment_load")
+    k: int = from_table("privacy.k")
     time_bands: tuple[TimeBand, ...] = DEFAULT_TIME_BANDS
 
 

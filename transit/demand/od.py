@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from transit.core.assumptions import value
 from transit.core.errors import InputError
 
 
@@ -28,7 +29,7 @@ class IpfResult:
     scale: float
 
 
-def gravity_seed(dist_km: np.ndarray, *, beta: float = 0.1) -> np.ndarray:
+def gravity_seed(dist_km: np.ndarray, *, beta: float) -> np.ndarray:
     """Seed on ``i < j``: ``exp(-beta × (d_j − d_i))`` from distances along the line (km)."""
     d = np.asarray(dist_km, dtype=float)
     gap = d[None, :] - d[:, None]
@@ -104,7 +105,9 @@ def od_long(od: np.ndarray, stop_ids: list[str]) -> pd.DataFrame:
     )
 
 
-def ipf_counts_od(counts: pd.DataFrame, *, beta: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def ipf_counts_od(
+    counts: pd.DataFrame, *, beta: float | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """IPF OD for every line (``route_id``, ``direction_id``; plus ``trip_id``/``day_type`` when
     present) of a count table (kinds b/c, with ``stop_sequence``).
 
@@ -113,8 +116,11 @@ def ipf_counts_od(counts: pd.DataFrame, *, beta: float = 0.0) -> tuple[pd.DataFr
     ``consistent`` (see :func:`counts_consistent`: when false no OD reproduces the counts and
     the fit stops after 200 rounds), ``boardings``, ``alightings``, ``scale``, ``iterations``,
     ``max_error``. Alightings at a line's first stop and boardings at its last stop cannot be
-    part of a ride on it and are left out of the fit.
+    part of a ride on it and are left out of the fit. ``beta``: the decay of the gravity seed
+    (default: ``demand.od.ipf_beta`` of the assumptions table, 0 = a uniform seed).
     """
+    if beta is None:
+        beta = float(value("demand.od.ipf_beta"))
     keys = [c for c in ("route_id", "direction_id", "trip_id", "day_type") if c in counts.columns]
     keys = [k for k in keys if counts[k].astype(str).ne("").any()]
     frames, fits = [], []

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from transit.core import excel
+from transit.core import provenance as prov
+from transit.core.assumptions import from_table, value
 from transit.core.errors import InputError
 from transit.core.excel import SheetTable
 from transit.core.fileio import atomic_write_with
@@ -29,7 +31,7 @@ from transit.demand.kpis import (
 )
 from transit.demand.loads import compute_loads, route_load_profile
 from transit.demand.od import ipf_counts_od
-from transit.demand.privacy import privacy_note, suppress, write_privacy_readme
+from transit.demand.privacy import default_k, privacy_note, suppress, write_privacy_readme
 from transit.demand.schedule import Schedule
 from transit.demand.store.folder import count_files, ride_files
 from transit.demand.store.queries import linked_journeys, od_counts, ride_totals, stop_visits
@@ -98,7 +100,7 @@ class ReportOptions:
     routes get a load-profile chart."""
 
     kpi: KpiOptions = field(default_factory=KpiOptions)
-    transfer_window_min: float = 60.0
+    transfer_window_min: float = from_table("demand.journeys.transfer_window_min")
     charts: bool = True
     max_route_charts: int = 8
 
@@ -293,6 +295,7 @@ def build_report(store: Path, out_dir: Path, *, options: ReportOptions | None = 
     """
     opts = options or ReportOptions()
     k = opts.kpi.k
+    rec = report_record(store, opts)
 
     def charts(routes: pd.DataFrame, loads: pd.DataFrame, profile: pd.DataFrame) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -316,11 +319,23 @@ def build_report(store: Path, out_dir: Path, *, options: ReportOptions | None = 
     written = _write_tables(out_dir / "tables", pub)
     written.append(write_privacy_readme(out_dir / "tables", k=k))
     xlsx = out_dir / "ridership_report.xlsx"
-    write_workbook(xlsx, tables, pub, k=k, options=opts)
+    write_workbook(xlsx, tables, pub, k=k, options=opts, record=rec)
     written.append(xlsx)
     written += chart_files
+    written += prov.write(rec, written)
     log.info("report: %d files in %s", len(written), out_dir)
     return written
+
+
+def report_record(store: Path, options: ReportOptions) -> prov.Record:
+    """What a report of ``store`` is made from: the store (with the flags of its inputs) and
+    every option (the assumptions table's defaults marked as such)."""
+    return prov.record(
+        "乗降実績の報告書 / the ridership report",
+        inputs=[prov.source("store", store)],
+        parameters=prov.parameters_of(options),
+        notes=[privacy_note(options.kpi.k)],
+    )
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
@@ -358,8 +373,10 @@ def write_workbook(
     *,
     k: int,
     options: ReportOptions,
+    record: prov.Record | None = None,
 ) -> None:
-    """Write the planners' workbook (:mod:`transit.core.excel`): 概要, one sheet per view, 注記."""
+    """Write the planners' workbook (:mod:`transit.core.excel`): 概要, one sheet per view, 注記
+    and, given the ``record`` of what it is made from, 「出典・前提」."""
     summary = pd.DataFrame(summary_rows(tables, k=k, options=options), columns=["項目", "値"])
     notes = pd.DataFrame(
         {
@@ -378,6 +395,8 @@ def write_workbook(
         *(SheetTable(sheet, pub[name], JA) for name, sheet in _SHEETS.items()),
         SheetTable("注記", notes),
     ]
+    if record is not None:
+        sheets.append(excel.evidence_sheet(record, path.parent))
     excel.write_workbook(path, sheets)
 
 
@@ -385,15 +404,21 @@ def build_od(
     store: Path,
     out_dir: Path,
     *,
-    k: int = 10,
-    window_min: float = 60.0,
-    radius_m: float = 300.0,
-    beta: float = 0.0,
+    k: int | None = None,
+    window_min: float | None = None,
+    radius_m: float | None = None,
+    beta: float | None = None,
 ) -> list[Path]:
     """Write the OD outputs of ``store`` into ``out_dir`` (suppressed below ``k``):
     ``od_stop_to_stop.csv`` (IC taps), ``od_linked.csv`` (journeys with transfers linked within
     ``window_min`` minutes and ``radius_m`` metres), and for count data ``od_ipf.csv`` with
-    ``od_ipf_fit.csv`` (margins and IPF convergence per line). Returns the files written."""
+    ``od_ipf_fit.csv`` (margins and IPF convergence per line). Returns the files written.
+    Defaults: ``privacy.k``, ``demand.journeys.transfer_window_min``, ``…transfer_radius_m``
+    and ``demand.od.ipf_beta`` of the assumptions table."""
+    k = default_k() if k is None else k
+    window_min = value("demand.journeys.transfer_window_min") if window_min is None else window_min
+    radius_m = value("demand.journeys.transfer_radius_m") if radius_m is None else radius_m
+    beta = value("demand.od.ipf_beta") if beta is None else beta
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -409,4 +434,13 @@ def build_od(
         written.append(write_csv(out_dir / "od_ipf.csv", od_ipf[od_ipf["riders"] >= k]))
         written.append(write_csv(out_dir / "od_ipf_fit.csv", fits))
     written.append(write_privacy_readme(out_dir, k=k))
-    return written
+    params = {"k": k, "window_min": window_min, "radius_m": radius_m, "beta": beta}
+    keys = {"k": "privacy.k", "window_min": "demand.journeys.transfer_window_min",
+            "radius_m": "demand.journeys.transfer_radius_m", "beta": "demand.od.ipf_beta"}  # fmt: skip
+    rec = prov.record(
+        "OD表 / origin-destination tables",
+        inputs=[prov.source("store", store)],
+        parameters=[prov.from_key(name, val, keys[name]) for name, val in params.items()],
+        notes=[privacy_note(k)],
+    )
+    return [*written, *prov.write(rec, written)]

@@ -1,7 +1,8 @@
 """Synthetic IC card taps consistent with a feed's timetable (for the demo, tests, benchmarks).
 
 Riders board scheduled trip runs (trip × service date) with a time-of-day profile (morning and
-evening peaks) and day-type factors (平日 1.0, 土曜 0.6, 日祝 0.45), ride between two stops of
+evening peaks) and day-type factors (平日 1.0, 土曜 0.6, 日祝 0.45: ``demand.synth.*`` of the
+assumptions table), ride between two stops of
 the trip, and a share of them transfer within the hour at their alighting stop. A card makes at
 most one journey per day, so rides of one card never overlap. A share of the rides carry only a
 vehicle id (no trip id), and a share of the rows can be corrupted on purpose (each kind listed in
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from transit.core import provenance as prov
+from transit.core.assumptions import from_table, value
 from transit.core.errors import InputError
 from transit.core.fileio import atomic_write_with
 from transit.demand.records import day_type_of
@@ -40,8 +45,6 @@ CORRUPTIONS = (
     "duplicate_tap",
 )
 
-_DAY_FACTOR = {"平日": 1.0, "土曜": 0.6, "日祝": 0.45}
-
 
 @dataclass(frozen=True)
 class SynthOptions:
@@ -55,16 +58,19 @@ class SynthOptions:
 
     start: dt.date | None = None
     days: int = 28
-    transfer_share: float = 0.1
-    vehicle_only_share: float = 0.1
+    transfer_share: float = from_table("demand.synth.transfer_share")
+    vehicle_only_share: float = from_table("demand.synth.vehicle_only_share")
     corrupt_share: float = 0.0
 
 
 def _hour_profile(start_s: np.ndarray) -> np.ndarray:
+    """Weight of a trip run by its first departure (``demand.synth.hour_profile`` of the
+    assumptions table: a base plus a morning and an evening Gaussian peak)."""
+    p = value("demand.synth.hour_profile")
     h = (start_s / 3600.0) % 24
-    morning = np.exp(-0.5 * ((h - 7.5) / 0.8) ** 2)
-    evening = np.exp(-0.5 * ((h - 17.5) / 1.2) ** 2)
-    return np.asarray(0.25 + 1.6 * morning + 1.0 * evening)
+    morning = np.exp(-0.5 * ((h - p["morning_h"]) / p["morning_sd_h"]) ** 2)
+    evening = np.exp(-0.5 * ((h - p["evening_h"]) / p["evening_sd_h"]) ** 2)
+    return np.asarray(p["base"] + p["morning_weight"] * morning + p["evening_weight"] * evening)
 
 
 def card_id_of(numbers: np.ndarray) -> np.ndarray:
@@ -151,7 +157,8 @@ def _timetable(schedule: Schedule, runs: pd.DataFrame) -> _Timetable:
     run_trip = runs["trip_id"].map(t_index).to_numpy()
     n_stops = trips["n_stops"].to_numpy()[run_trip]
     day_types = np.array([day_type_of(d) for d in runs["date"].dt.date])
-    w = _hour_profile(runs["start_s"].to_numpy()) * np.array([_DAY_FACTOR[d] for d in day_types])
+    factor = value("demand.synth.day_factors")
+    w = _hour_profile(runs["start_s"].to_numpy()) * np.array([factor[d] for d in day_types])
     w = np.where(n_stops >= 2, w, 0.0)
     return _Timetable(
         offsets=offsets,
@@ -293,7 +300,9 @@ def _tap_table(
     jdate = tt.run_date[run_all]
     bts = jdate + (tt.dep_s[bpos] - rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
     ats = jdate + (tt.arr_s[apos] + rng.random(n) * 60).astype("int64").astype("timedelta64[s]")
-    fare = (150 + 10 * np.round(tt.dist[apos] - tt.dist[bpos])).astype("int64")
+    tariff = value("demand.synth.fare")
+    fare = tariff["base_yen"] + tariff["yen_per_km"] * np.round(tt.dist[apos] - tt.dist[bpos])
+    fare = fare.astype("int64")
     vehicle = np.char.add("V", (tix % 40 + 1).astype(str))
     no_trip = rng.random(n) < vehicle_only_share
     trip_col = np.where(no_trip, None, tt.trip_ids[tix])
@@ -350,12 +359,27 @@ def _corrupt(table: pa.Table, n_mutate: int, n_dup: int, rng: np.random.Generato
     return out
 
 
-def write_taps(table: pa.Table, path: Path) -> Path:
-    """Write taps as CSV (UTF-8, header) or Parquet, by the file suffix, atomically; returns
-    the path."""
+def write_taps(
+    table: pa.Table,
+    path: Path,
+    *,
+    feed: Path | None = None,
+    parameters: Sequence[Any] = (),
+) -> Path:
+    """Write taps as CSV (UTF-8, header) or Parquet, by the file suffix, atomically, and a
+    ``provenance.json`` beside them flagging them ``synthetic_taps`` (made from ``feed`` with
+    ``parameters``, when given), so whatever is made from them is flagged too; returns the
+    path."""
     if path.suffix.lower() == ".parquet":
         atomic_write_with(path, lambda tmp: pq.write_table(table, tmp))
     else:
         options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
         atomic_write_with(path, lambda tmp: pacsv.write_csv(table, tmp, options))
+    prov.write_provenance(
+        "合成した乗降データ / synthetic IC card taps",
+        inputs=[("feed", feed)] if feed is not None else [],
+        parameters=parameters,
+        outputs=[path],
+        flags=["synthetic_taps"],
+    )
     return path

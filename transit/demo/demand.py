@@ -12,15 +12,13 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from transit.core import provenance as prov
 from transit.demand.ingest import ingest_files
-from transit.demand.loads import compute_loads
 from transit.demand.pseudonym import ENV_KEY
 from transit.demand.report import build_od, build_report
 from transit.demand.schedule import read_schedule
-from transit.demand.store.queries import stop_visits
 from transit.demand.synth import SynthOptions, synth_taps, write_taps
-from transit.maps import mapkit
-from transit.maps.ridership import map_ridership
+from transit.maps.ridership import write_ridership_map
 
 
 def run(
@@ -43,12 +41,20 @@ def run(
         taps = synth_taps(
             schedule, rows=rows, seed=seed, options=SynthOptions(corrupt_share=corrupt_share)
         )
-        path = write_taps(taps, Path(tmp) / f"taps_seed{seed}.csv")
+        path = write_taps(
+            taps,
+            Path(tmp) / f"taps_seed{seed}.csv",
+            feed=feed_path,
+            parameters=[
+                SynthOptions(corrupt_share=corrupt_share),
+                prov.setting("rows", rows),
+                prov.setting("seed", seed),
+            ],
+        )
         del taps
-        ingest_files([path], store=store, key=key, schedule=schedule)
+        ingest_files([path], store=store, key=key, feed=feed_path, schedule=schedule)
     written = sorted(p for p in store.rglob("*") if p.is_file())
     written += build_report(store, out_dir / "report")
     written += build_od(store, out_dir / "od")
-    fmap = map_ridership(compute_loads(stop_visits(store), schedule), schedule)
-    written.append(mapkit.save_map(fmap, out_dir / "ridership_map.html").path)
+    written.append(write_ridership_map(store, out_dir / "ridership_map.html"))
     return written

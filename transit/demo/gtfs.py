@@ -19,7 +19,9 @@ from pathlib import Path
 
 import openpyxl
 
+from transit.core import provenance as prov
 from transit.core.errors import WorkError
+from transit.core.explain import summary
 from transit.core.fileio import atomic_write_json, atomic_write_text
 from transit.core.gtfstime import format_hhmm, parse_clock
 from transit.core.notices import has_errors
@@ -28,6 +30,7 @@ from transit.gtfs.archive.publish import publish_feed
 from transit.gtfs.builder.shapes import RoadNetwork
 from transit.gtfs.builder.tables import build_tables, write_tables
 from transit.gtfs.diff import diff_feeds
+from transit.gtfs.evidence import feed_source, write_build_provenance, write_feed_provenance
 from transit.gtfs.feedio import read_feed
 from transit.gtfs.source.check import check_source
 from transit.gtfs.source.read import read_source
@@ -40,7 +43,13 @@ from transit.gtfs.stats import (
 from transit.gtfs.validate import validate_feed
 from transit.maps import mapkit
 from transit.maps.feed import map_feed
+from transit.maps.outline import city_boundary
+from transit.maps.reference import add_real_places, real_places
 from transit.routing.roads.network import read_graphml
+
+_JUDGE = "独立検証（gtfs-validator）の結果 / the judge's report on a feed"
+_DIFF = "フィードの差分と継続性 / the diff and continuity of two feeds"
+_ARCHIVE = "公開アーカイブ / the archive of published feeds"
 
 #: The revision the demo makes: this trip of the loop line runs 5 minutes later.
 REVISED_WORKBOOK = "04_loop.xlsx"
@@ -57,6 +66,7 @@ def build_source(source_dir: Path, feed_path: Path, *, network: Path | None = No
         raise WorkError(f"the sample source folder has errors, e.g. {first}")
     road = RoadNetwork(read_graphml(network)) if network is not None else None
     write_tables(build_tables(source, network=road), feed_path)
+    write_build_provenance(feed_path, source_dir=source_dir, network=network)
     return feed_path
 
 
@@ -113,7 +123,9 @@ def run(out_dir: Path) -> list[Path]:
     pub1 = publish_feed(feed_v1, archive, report=report)
     kit = read_feed_kit(feed_v1)
     stats = write_service_stats(
-        compute_service_stats(kit, default_dates(kit)), gtfs_dir / "service-stats-2026.xlsx"
+        compute_service_stats(kit, default_dates(kit)),
+        gtfs_dir / "service-stats-2026.xlsx",
+        feed=feed_v1,
     )
 
     with tempfile.TemporaryDirectory(prefix="transit-demo-") as tmp:
@@ -125,14 +137,29 @@ def run(out_dir: Path) -> list[Path]:
     atomic_write_text(gtfs_dir / "diff.txt", "\n".join(diff.lines()) + "\n")
     atomic_write_json(gtfs_dir / "diff.json", diff.as_dict())
     pub2 = publish_feed(feed_v2, archive, report=report2)
+    judged = [(f, sorted((gtfs_dir / f"judge-{y}").glob("report.*"))) for f, y in
+              ((feed_v1, 2026), (feed_v2, 2027))]  # fmt: skip
+    for feed_path, reports in judged:
+        write_feed_provenance(_JUDGE, [("feed", feed_path)], reports)
+    diffs = [gtfs_dir / "diff.txt", gtfs_dir / "diff.json"]
+    write_feed_provenance(_DIFF, [("old", feed_v1), ("new", feed_v2)], diffs)
+    write_feed_provenance(_ARCHIVE, [("feed", feed_v1), ("feed", feed_v2)], [archive])
 
     maps_dir = out_dir / "maps"
     maps_dir.mkdir(parents=True, exist_ok=True)
     feed = read_feed(feed_v1)
-    saved = mapkit.save_map(
-        map_feed(feed, roads=mapkit.graph_lines(read_graphml(network))),
-        maps_dir / "feed.html",
-    )
+    city = city_boundary()
+    inputs = [feed_source(feed_v1), prov.source("network", network)]
+    inputs += [prov.source("boundary", city.path)] if city.path else []
+    real = real_places()
+    inputs += [prov.source(role, path) for role, path in real.paths]
+    record = prov.record("路線図 / map of the feed", inputs=inputs)
+    roads = mapkit.graph_lines(read_graphml(network))
+    credits = (*city.credits, *real.credits)
+    fmap = map_feed(feed, roads=roads, boundary=city.geojson, attributions=credits)
+    add_real_places(fmap, real)
+    saved = mapkit.save_map(fmap, maps_dir / "feed.html", footer=summary(record))
+    prov.write(record, [saved.path])
     files = [feed_v1, stats, feed_v2, gtfs_dir / "diff.txt", gtfs_dir / "diff.json"]
     files += sorted((gtfs_dir / "judge-2026").glob("report.*"))
     files += [pub1.path / "manifest.json", pub2.path / "manifest.json", saved.path]

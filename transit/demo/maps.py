@@ -13,7 +13,7 @@ from transit.core.paths import sample_dir
 from transit.gtfs.builder.tables import build_tables
 from transit.gtfs.feedio import Feed
 from transit.gtfs.source.read import read_source
-from transit.maps.atlas import ROLES, AtlasInputs, build_atlas
+from transit.maps.atlas import AtlasInputs, build_atlas
 
 
 def sample_feed() -> Feed:
@@ -22,13 +22,13 @@ def sample_feed() -> Feed:
 
 
 def atlas_inputs(demo_dir: Path) -> AtlasInputs:
-    """The atlas inputs the demo wrote under ``demo_dir`` (all synthetic: the sample city)."""
+    """The atlas inputs the demo wrote under ``demo_dir`` (all synthetic: the sample city,
+    which the atlas reads from their ``provenance.json``, not from a list given here)."""
     return AtlasInputs(
         feed=demo_dir / "gtfs" / "sample-feed-2026.zip",
         store=demo_dir / "demand" / "store",
         areas=demo_dir / "drt",
         scenarios=demo_dir / "scenarios",
-        synthetic=frozenset(ROLES),
     )
 
 

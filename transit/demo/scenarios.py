@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from transit.core import provenance as prov
 from transit.core.errors import WorkError
 from transit.core.fileio import atomic_write_json
 from transit.core.paths import sample_dir
@@ -53,11 +54,17 @@ def run(feed_path: Path, store: Path, out_dir: Path, *, judge: bool = True) -> l
             if report.errors:
                 raise WorkError(f"the judge found {report.errors} errors in {feed.name}")
     if verdicts:
-        atomic_write_json(out_dir / "feeds" / "judge.json", verdicts)
-        paths.append(out_dir / "feeds" / "judge.json")
+        judged = out_dir / "feeds" / "judge.json"
+        atomic_write_json(judged, verdicts)
+        feeds = [p for p in paths if p.suffix == ".zip"]
+        record = prov.record(
+            "編集済みフィードの検査結果 / the judge's verdicts on the edited feeds",
+            inputs=[prov.source("feed", f) for f in feeds],
+        )
+        paths += [judged, *prov.write(record, [judged])]
     comparison = compare_scenarios(evaluations)
     k = evaluations[0].applied.scenario.costs.k
-    paths += write_comparison(comparison, evaluations, out_dir, k=k)
-    paths += write_scenario_maps(evaluations, out_dir / "maps", k=k)
+    paths += write_comparison(comparison, evaluations, out_dir, k=k, riders_from=store)
+    paths += write_scenario_maps(evaluations, out_dir / "maps", k=k, riders_from=store)
     log.info("scenario demo: %d scenarios, %d files", len(evaluations), len(paths))
     return paths

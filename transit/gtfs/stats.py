@@ -15,8 +15,9 @@ from pathlib import Path
 import gtfs_kit as gk
 import pandas as pd
 
+from transit.core import provenance as prov
 from transit.core.errors import DataNotFoundError, InputError, Location
-from transit.core.excel import SheetTable, write_workbook
+from transit.core.excel import SheetTable, evidence_sheet, write_workbook
 from transit.core.safezip import check_zip_file
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,17 @@ def compute_service_stats(feed: gk.Feed, dates: Sequence[str]) -> pd.DataFrame:
     return table.reset_index(drop=True)[[c for c in HEADERS_JA if c in table.columns]]
 
 
-def write_service_stats(table: pd.DataFrame, path: Path) -> Path:
-    """Write the statistics as an Excel workbook with Japanese headers (sheet 系統別運行実績)."""
-    return write_workbook(path, [SheetTable("系統別運行実績", table, HEADERS_JA)])
+def write_service_stats(table: pd.DataFrame, path: Path, *, feed: Path | None = None) -> Path:
+    """Write the statistics as an Excel workbook with Japanese headers (sheet 系統別運行実績,
+    and 「出典・前提」 naming ``feed``, the feed they were computed from), and its
+    ``provenance.json`` beside it; returns the workbook's path."""
+    dates = sorted({str(d) for d in table["date"]}) if "date" in table.columns else []
+    rec = prov.record(
+        "系統別運行実績（gtfs-kit）/ service statistics per route and day",
+        inputs=[prov.source("feed", feed)] if feed is not None else [],
+        parameters=[prov.setting("dates", dates)],
+    )
+    sheets = [SheetTable("系統別運行実績", table, HEADERS_JA), evidence_sheet(rec, path.parent)]
+    out = write_workbook(path, sheets)
+    prov.write(rec, [out])
+    return out

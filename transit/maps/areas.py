@@ -9,6 +9,7 @@ its day (``<area>.json``, read again by the workshop atlas).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,13 +22,17 @@ import shapely
 from folium.plugins import TimestampedGeoJson
 from shapely.geometry.base import BaseGeometry
 
+from transit.core import provenance as prov
 from transit.core.errors import TransitError
+from transit.core.explain import summary
 from transit.core.gtfstime import format_hhmm
 from transit.gtfs.feedio import read_feed
 from transit.maps import controls, mapkit, markup
 from transit.maps.areaday import AreaDay, area_day, has_travel_times, write_area_day
 from transit.maps.labels import label, measure, place_kind, unit
+from transit.maps.outline import city_boundary
 from transit.routing.areas.config import AreaConfig
+from transit.routing.areas.evidence import study_record
 from transit.routing.areas.prepare import area_network
 from transit.routing.areas.read import read_area_polygon, read_destinations
 from transit.routing.areas.sweep import SweepResult
@@ -367,8 +372,20 @@ def _area_stops(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame | None:
 def write_area_maps(areas: Sequence[AreaConfig], result: SweepResult, out_dir: Path) -> list[Path]:
     """One map per area, ``<area_id>.html``, and its day, ``<area_id>.json`` (see
     :func:`~transit.maps.areaday.read_area_day`): the run of the fleet the ranking chose (or
-    the largest fleet tried) with the smallest seed. Returns the paths written."""
+    the largest fleet tried) with the smallest seed, over the real city boundary (credited)
+    when the external data holds it; each map with a footer saying where its numbers come
+    from, and their ``provenance.json`` (the sweep's record). Returns the paths written."""
     by_id = {a.area.id: a for a in areas}
+    record = dataclasses.replace(
+        result.record or study_record(areas, what=""),
+        what="オンデマンド交通の候補地区の1日の地図 / maps of one simulated day per area",
+    )
+    city = city_boundary()
+    if city.path is not None:
+        record = dataclasses.replace(
+            record, inputs=(*record.inputs, prov.source("boundary", city.path))
+        )
+    footer = summary(record)
     paths: list[Path] = []
     for row in iter_rows(result.ranking):
         cfg = by_id[str(row.area_id)]
@@ -376,6 +393,7 @@ def write_area_maps(areas: Sequence[AreaConfig], result: SweepResult, out_dir: P
         fleet = row.fleet_needed if row.meets_target else max(k[1] for k in keys)
         key = min(k for k in keys if k[1] == int(fleet))
         day = config_day(cfg, result.results[key])
-        saved = mapkit.save_map(map_area_day(day), out_dir / f"{row.area_id}.html")
+        fmap = map_area_day(day, boundary=city.geojson, attributions=city.credits)
+        saved = mapkit.save_map(fmap, out_dir / f"{row.area_id}.html", footer=footer)
         paths += [saved.path, write_area_day(day, out_dir / f"{row.area_id}.json")]
-    return paths
+    return [*paths, *prov.write(record, paths)]

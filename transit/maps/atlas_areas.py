@@ -74,7 +74,7 @@ def area_pages(base: Base, atlas: Atlas, *, inline: bool) -> None:
             png,
         )
     )
-    synthetic = any(d.synthetic for d in days) or "areas" in base.inputs.synthetic
+    synthetic = any(d.synthetic for d in days) or nature("areas", base.inputs) == "synthetic"
     atlas.inputs.append(
         describe("areas", folder / "ranking.csv", nature="synthetic" if synthetic else "real")
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from transit.core import provenance as prov
 from transit.core.paths import sample_dir
 from transit.gtfs.feedio import Feed, read_feed
 from transit.gtfs.service import feed_period
@@ -71,6 +72,8 @@ class Atlas:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
+    #: The footer of every page: what the atlas is drawn from (:func:`atlas_record`).
+    footer: str = ""
 
     def credit(self, texts: tuple[str, ...]) -> None:
         """Record credits shown on a page (listed once on the landing page)."""
@@ -139,16 +142,45 @@ def make_base(inputs: AtlasInputs, atlas: Atlas) -> Base:
     return Base(feed, outline, name, tuple(credits), areas, lang, inputs)
 
 
+def input_paths(inputs: AtlasInputs) -> dict[str, Path]:
+    """The atlas's input files and folders by role (the sample city's population and
+    candidate areas when none are given)."""
+    sample = sample_dir()
+    paths = {
+        "feed": inputs.feed,
+        "store": inputs.store,
+        "areas": inputs.areas,
+        "scenarios": inputs.scenarios,
+        "population": inputs.population or sample / "population" / "points.csv",
+        "candidate_areas": inputs.candidate_areas or sample / "areas" / "candidate_areas.geojson",
+        "boundary": inputs.boundary,
+    }
+    return {role: p for role, p in paths.items() if p is not None and p.exists()}
+
+
 def nature(role: str, inputs: AtlasInputs) -> str:
-    defaults = {"population": inputs.population, "candidate_areas": inputs.candidate_areas}
-    if role in inputs.synthetic or (role in defaults and defaults[role] is None):
+    """``synthetic`` when ``role`` is named in ``inputs.synthetic`` (an override) or its input
+    carries a flag of its provenance (:func:`transit.core.provenance.flags_of`: the sample
+    city, synthetic taps …); else ``real``."""
+    if role in inputs.synthetic:
         return "synthetic"
-    return "real"
+    path = input_paths(inputs).get(role)
+    return "synthetic" if path is not None and prov.flags_of(path) else "real"
+
+
+def atlas_record(inputs: AtlasInputs) -> prov.Record:
+    """What the atlas is drawn from: every input (with the flags its provenance gives; a role
+    named in ``inputs.synthetic`` is flagged as the sample city's)."""
+    sources = [
+        prov.source(role, path, flags=("sample_city",) if role in inputs.synthetic else ())
+        for role, path in input_paths(inputs).items()
+    ]
+    return prov.record("ワークショップ用地図帳 / the workshop atlas", inputs=sources)
 
 
 def save_page(fmap: Any, atlas: Atlas, file: str, sketch: handout.Sketch, *, inline: bool) -> str:
     """Write one page and its handout PNG; returns the PNG's path relative to the atlas."""
-    saved = mapkit.save_map(fmap, atlas.folder / file, inline=inline)
+    saved = mapkit.save_map(fmap, atlas.folder / file, inline=inline, footer=atlas.footer)
     for url in saved.dropped:
         atlas.note(f"{file}: {url} is not available offline and was left out")
     png = f"handout/{Path(file).stem}.png"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from transit.core import provenance as prov
 from transit.demand.loads import compute_loads
-from transit.demand.privacy import DEFAULT_K
+from transit.demand.privacy import default_k
 from transit.demand.scenarios.feedops import stop_points
 from transit.demand.schedule import Schedule
 from transit.demand.store.queries import stop_visits
@@ -64,12 +64,13 @@ def network_page(base: Base, atlas: Atlas, *, inline: bool) -> None:
 
 def ridership_page(base: Base, store: Path, atlas: Atlas, *, inline: bool) -> None:
     lang = base.lang
+    k = default_k()
     schedule = Schedule.load(store / "schedule")
     loads = compute_loads(stop_visits(store), schedule)
     fmap = map_ridership(
         loads,
         schedule,
-        k=DEFAULT_K,
+        k=k,
         lang=lang,
         boundary=base.outline,
         outline_name=base.outline_name,
@@ -87,11 +88,11 @@ def ridership_page(base: Base, store: Path, atlas: Atlas, *, inline: bool) -> No
         .sum()
     )
     for a, b, total, runs in segs.itertuples(index=False, name=None):
-        if total >= DEFAULT_K and a in pos and b in pos:
+        if total >= k and a in pos and b in pos:
             sketch.lines.append(([pos[a], pos[b]], "#c05621", max(1.0, min(12.0, total / runs))))
     counts = stop_counts(loads).groupby("stop_id")["boardings"].sum()
     for stop, boards in counts.items():
-        if boards >= DEFAULT_K and stop in pos:
+        if boards >= k and stop in pos:
             sketch.points.append(
                 (*pos[str(stop)], max(3.0, min(20.0, float(boards) ** 0.5 / 2)), "#2b6cb0")
             )
@@ -108,13 +109,22 @@ def ridership_page(base: Base, store: Path, atlas: Atlas, *, inline: bool) -> No
     atlas.pages.append(Page("ridership", "ridership.html", title, numbers, ("store", "feed"), png))
 
 
+def _comparison_details(folder: Path) -> dict[str, Any]:
+    """The details (``k``, ``scenarios`` with their edits) of the newest comparison recorded in
+    ``folder/provenance.json`` (empty when there is none)."""
+    for rec in reversed(prov.read_records(folder / prov.FILE_NAME)):
+        if "scenarios" in rec.details:
+            return dict(rec.details)
+    return {}
+
+
 def scenario_pages(base: Base, folder: Path, atlas: Atlas, *, inline: bool) -> None:
     lang = base.lang
     network = pd.read_csv(folder / "network.csv")
     stops = pd.read_csv(folder / "stops.csv", dtype={"stop_id": str})
-    provenance = json.loads((folder / "provenance.json").read_text("utf-8"))
-    k = int(provenance.get("k", DEFAULT_K))
-    edits = {s["name"]: s.get("edits", []) for s in provenance.get("scenarios", [])}
+    details = _comparison_details(folder)
+    k = int(details.get("k", default_k()))
+    edits = {s["name"]: s.get("edits", []) for s in details.get("scenarios", [])}
     names = [c for c in network.columns if c not in ("measure", "label_ja")]
     for name in names[1:]:
         feed_path = folder / "feeds" / f"{name}.zip"

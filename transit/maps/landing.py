@@ -130,6 +130,8 @@ def index_html(atlas: Atlas, credits: tuple[str, ...]) -> str:
         f"<h2>{markup.text(label('credits_heading', lang))}</h2>",
         "<ul>" + "".join(f"<li>{markup.text(c)}</li>" for c in credits) + "</ul>",
     ]
+    if atlas.footer:
+        body.append(f'<p class="transit-evidence">{markup.text(atlas.footer)}</p>')
     if atlas.notes:
         body.append(f"<h2>{markup.text(label('left_out', lang))}</h2>")
         body.append("<ul>" + "".join(f"<li>{markup.text(n)}</li>" for n in atlas.notes) + "</ul>")

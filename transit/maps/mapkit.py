@@ -387,19 +387,35 @@ def _is_stylesheet(tag: str) -> bool:
     return "stylesheet" in tag.lower()
 
 
+def add_footer(fmap: folium.Map | folium.Figure, text: str) -> None:
+    """Show ``text`` (escaped) in a small box at the bottom left of the page: where the map's
+    numbers come from (:func:`transit.core.explain.summary`)."""
+    box = (
+        '<div class="transit-evidence" style="position:fixed;bottom:4px;left:8px;right:120px;'
+        "z-index:1000;background:rgba(255,255,255,0.9);padding:2px 8px;border:1px solid #bbb;"
+        'border-radius:3px;font-size:11px;line-height:1.4;">'
+        f"{markup.text(text)}</div>"
+    )
+    root = fmap.get_root()
+    assert isinstance(root, folium.Figure)
+    root.html.add_child(folium.Element(box))
+
+
 def save_map(
     fmap: folium.Map | folium.Figure,
     path: Path | str,
     *,
     inline: bool = False,
     assets_dir: str = "assets",
+    footer: str | None = None,
 ) -> SavedMap:
     """Write ``fmap`` as an HTML page that opens offline.
 
     Scripts and stylesheets are written into ``assets_dir`` beside the HTML (shared by every map
     in that folder; file names carry a content hash, so maps never overwrite each other's
     assets with different content), or inlined into one self-contained file when ``inline``.
-    Files are written atomically (temp file, fsync, rename).
+    Files are written atomically (temp file, fsync, rename). ``footer``: where the numbers come
+    from, shown at the bottom of the page (:func:`add_footer`).
 
     Returns
     -------
@@ -407,6 +423,8 @@ def save_map(
         The HTML path, the asset files written, the URLs replaced and the URLs dropped.
     """
     path = Path(path)
+    if footer:
+        add_footer(fmap, footer)
     html, assets, replaced, dropped = render_offline(fmap, assets_prefix=assets_dir, inline=inline)
     written = _write_assets(path.parent, assets)
     atomic_write_bytes(path, html.encode("utf-8"))

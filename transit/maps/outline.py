@@ -8,6 +8,7 @@ the convex hull of the candidate areas and the stops (:func:`approximate_outline
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from shapely.geometry import mapping, shape
 
 from transit.core.paths import external_data_dir
 from transit.maps import mapkit
+from transit.maps.sources import ATTRIBUTIONS
 
 BOUNDARY_PARTS = ("nobeoka", "boundaries", "nobeoka_city_N03-21_s0010.geojson")
 
@@ -30,6 +32,26 @@ def default_boundary() -> dict[str, Any] | None:
     """The Nobeoka city boundary (external data) as GeoJSON when present, else ``None``."""
     path = default_boundary_path()
     return mapkit.read_geojson(path) if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class CityBoundary:
+    """The real city boundary for a map, when the external data holds it: its ``geojson``,
+    the ``credits`` its licence requires (国土数値情報) and its ``path`` (an input to record in
+    the map's provenance); all empty when absent."""
+
+    geojson: dict[str, Any] | None = None
+    credits: tuple[str, ...] = ()
+    path: Path | None = None
+
+
+def city_boundary() -> CityBoundary:
+    """The Nobeoka city boundary (:func:`default_boundary`) with its credit, or an empty
+    :class:`CityBoundary` when the external data is absent."""
+    path = default_boundary_path()
+    if not path.is_file():
+        return CityBoundary()
+    return CityBoundary(mapkit.read_geojson(path), (ATTRIBUTIONS["n03"],), path)
 
 
 def read_boundary(path: Path | None) -> dict[str, Any] | None:

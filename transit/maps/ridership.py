@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import folium
 import pandas as pd
 
-from transit.demand.privacy import DEFAULT_K, privacy_note
+from transit.core import provenance as prov
+from transit.core.explain import summary
+from transit.demand.loads import compute_loads
+from transit.demand.privacy import default_k, privacy_note
 from transit.demand.schedule import Schedule
+from transit.demand.store.queries import stop_visits
 from transit.maps import controls, mapkit, markup
 from transit.maps.labels import label
+from transit.maps.outline import city_boundary
 
 LOAD_COLOR, STOP_COLOR, SUPPRESSED_COLOR = "#c05621", "#2b6cb0", "#9e9e9e"
 
@@ -41,7 +47,7 @@ def map_ridership(
     loads: pd.DataFrame,
     schedule: Schedule,
     *,
-    k: int = DEFAULT_K,
+    k: int | None = None,
     lang: str = "ja",
     boundary: Mapping[str, Any] | None = None,
     outline_name: str | None = None,
@@ -51,7 +57,9 @@ def map_ridership(
     as circles (radius ∝ √boardings) and segments as lines (width ∝ mean load over runs);
     stops with fewer than ``k`` boardings and segments with fewer than ``k`` riders (summed
     over runs) are shown as suppressed. One layer per time band (``時間帯: …``), the first
-    shown, a switch to show another; ``boundary`` (GeoJSON) as the base layer."""
+    shown, a switch to show another; ``boundary`` (GeoJSON) as the base layer. ``k`` defaults
+    to :func:`transit.demand.privacy.default_k`."""
+    k = default_k() if k is None else k
     stops = schedule.stops.drop_duplicates("stop_id").set_index("stop_id")
     bounds = None
     if len(stops):
@@ -167,3 +175,24 @@ def _legend(k: int, lang: str) -> str:
         (SUPPRESSED_COLOR, label("legend_suppressed", lang, k=k)),
     ]
     return controls.legend_html(label("legend", lang), rows)
+
+
+def write_ridership_map(store: Path, path: Path, *, k: int | None = None) -> Path:
+    """Draw the ridership map of ``store`` (:func:`map_ridership`; over the real city boundary,
+    credited, when the external data holds it) into ``path`` (offline HTML) with a footer
+    saying what it is made from, and its ``provenance.json`` beside it; returns ``path``."""
+    k = default_k() if k is None else k
+    city = city_boundary()
+    inputs = [prov.source("store", store)]
+    inputs += [prov.source("boundary", city.path)] if city.path else []
+    record = prov.record(
+        "乗降実績の地図 / the ridership map",
+        inputs=inputs,
+        parameters=[prov.from_key("k", k, "privacy.k")],
+    )
+    schedule = Schedule.load(store / "schedule")
+    loads = compute_loads(stop_visits(store), schedule)
+    fmap = map_ridership(loads, schedule, k=k, boundary=city.geojson, attributions=city.credits)
+    saved = mapkit.save_map(fmap, path, footer=summary(record))
+    prov.write(record, [saved.path])
+    return saved.path

@@ -6,14 +6,18 @@ segments it keeps (grey), the on-demand zones, and where the riders who lose the
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import folium
 import pandas as pd
 from shapely.geometry import mapping
 
-from transit.demand.privacy import DEFAULT_K, privacy_note
+from transit.core import provenance as prov
+from transit.core.explain import summary
+from transit.demand.privacy import default_k, privacy_note
 from transit.demand.scenarios.evaluate import Evaluation
+from transit.demand.scenarios.evidence import comparison_record
 from transit.demand.scenarios.feedops import stop_names, stop_points
 from transit.gtfs.feedio import Feed
 from transit.maps import mapkit, markup
@@ -30,9 +34,11 @@ def segments(feed: Feed) -> set[tuple[str, str]]:
     return {(a, str(b)) for a, b in pairs if isinstance(b, str)}
 
 
-def map_scenario(evaluation: Evaluation, *, k: int = DEFAULT_K) -> folium.Map:
+def map_scenario(evaluation: Evaluation, *, k: int | None = None) -> folium.Map:
     """The map of ``evaluation`` (see the module docstring); popups and layer names are
-    Japanese, every data string escaped by :mod:`transit.maps.markup`."""
+    Japanese, every data string escaped by :mod:`transit.maps.markup`. ``k`` defaults to
+    :func:`transit.demand.privacy.default_k`."""
+    k = default_k() if k is None else k
     applied = evaluation.applied
     pts = stop_points(applied.baseline) | stop_points(applied.feed)
     names = stop_names(applied.baseline) | stop_names(applied.feed)
@@ -104,9 +110,23 @@ def _add_lost(
 
 
 def write_scenario_maps(
-    evaluations: list[Evaluation], out_dir: Path, *, k: int = DEFAULT_K
+    evaluations: list[Evaluation],
+    out_dir: Path,
+    *,
+    k: int | None = None,
+    riders_from: Path | None = None,
 ) -> list[Path]:
-    """Write ``out_dir/<scenario>.html`` for every evaluation (offline; shared assets)."""
-    return [
-        mapkit.save_map(map_scenario(e, k=k), out_dir / f"{e.name}.html").path for e in evaluations
+    """Write ``out_dir/<scenario>.html`` for every evaluation (offline; shared assets), each
+    with a footer saying where its numbers come from, and their ``provenance.json``
+    (``riders_from``: the store or OD matrix of the riders)."""
+    k = default_k() if k is None else k
+    record = dataclasses.replace(
+        comparison_record(evaluations, k=k, riders_from=riders_from),
+        what="路線再編シナリオの地図 / maps of route scenarios",
+    )
+    footer = summary(record)
+    paths = [
+        mapkit.save_map(map_scenario(e, k=k), out_dir / f"{e.name}.html", footer=footer).path
+        for e in evaluations
     ]
+    return [*paths, *prov.write(record, paths)]

@@ -19,6 +19,7 @@ ATTRIBUTIONS: dict[str, str] = {
     "n03": "国土数値情報（行政区域データ）（国土交通省）を加工して作成",
     "osm": "© OpenStreetMap contributors (ODbL)",
     "geolonia": "Geolonia 住所データ (CC BY 4.0)",
+    "n02": "国土数値情報（鉄道データ）（国土交通省）, uedayou.net/jrslod",
 }
 
 

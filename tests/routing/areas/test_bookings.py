@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from transit.core.errors import InputError, InputErrors
 from transit.routing.areas.bookings import (
-    ADVANCE_BOOKED_S,
     COLUMNS,
+    advance_booked_s,
     generate_requests,
     read_request_log,
     write_request_log,
@@ -61,7 +61,8 @@ def test_fixed_request_count_and_fields() -> None:
     assert df["desired_s"].between(SHIFT[0], latest).all()
     adv = df[df["booking"] == "advance"]
     imm = df[df["booking"] == "immediate"]
-    assert (adv["booked_s"] == ADVANCE_BOOKED_S).all()
+    assert advance_booked_s() == -6 * 3600.0  # 18:00 the day before
+    assert (adv["booked_s"] == advance_booked_s()).all()
     assert ((imm["booked_s"] <= imm["desired_s"]) & (imm["booked_s"] >= SHIFT[0] - 1800)).all()
     assert set(df["purpose"]) <= {"hospital", "supermarket", "bus_hub", "home"}
     assert (df["to_hub"] == (df["purpose"] == "bus_hub")).all()

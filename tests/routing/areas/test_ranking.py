@@ -51,7 +51,7 @@ def test_area_names_are_text_cells_in_the_workbook(tmp_path: Path) -> None:
     ranked = SimpleNamespace(ranking=rank_areas(runs, reference="a"), runs=runs)
     paths = write_ranking(ranked, tmp_path)
     wb = openpyxl.load_workbook(paths[2])
-    assert wb.sheetnames == ["順位", "全実行結果", "説明"]
+    assert wb.sheetnames == ["順位", "全実行結果", "説明", "出典・前提"]
     for sheet, column in (("順位", "地区名"), ("全実行結果", "地区名")):
         ws = wb[sheet]
         header = [c.value for c in ws[1]]

@@ -47,9 +47,9 @@ def test_sweep_in_process_and_outputs(tiny_areas: list[AreaConfig], tmp_path: Pa
     assert (res.runs["checker_violations"] == 0).all()
     assert sorted(res.ranking["area_id"]) == ["kitagawa", "kitaura"]
     paths = write_ranking(res, tmp_path)
-    assert [p.name for p in paths] == ["ranking.csv", "runs.csv", "ranking.xlsx"]
+    assert [p.name for p in paths] == ["ranking.csv", "runs.csv", "ranking.xlsx", "provenance.json"]
     wb = openpyxl.load_workbook(paths[2], read_only=True)
-    assert wb.sheetnames == ["順位", "全実行結果", "説明"]
+    assert wb.sheetnames == ["順位", "全実行結果", "説明", "出典・前提"]
     header = [c.value for c in next(wb["順位"].iter_rows(max_row=1))]
     assert header[:5] == ["順位", "地区ID", "地区名", "目標達成", "必要台数"]
     wb.close()
@@ -102,6 +102,7 @@ def test_cli_simulate_and_areas(
         "assets",
         "kpis.json",
         "map.html",
+        "provenance.json",
         "requests.csv",
         "tracks.csv",
         "vehicles.csv",

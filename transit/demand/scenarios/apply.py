@@ -15,6 +15,7 @@ from pathlib import Path
 
 from shapely.geometry.base import BaseGeometry
 
+from transit.core import provenance as prov
 from transit.core.errors import InputError, InputErrors, Location
 from transit.demand.scenarios import edits as ed
 from transit.demand.scenarios.checks import check_edit
@@ -32,6 +33,7 @@ from transit.demand.scenarios.scenario import (
     Reroute,
     RouteScenario,
     Truncate,
+    scenario_sources,
 )
 from transit.demand.scenarios.zones import read_zone
 from transit.gtfs.builder.load import load_feed
@@ -142,6 +144,18 @@ def _apply_one(
 
 
 def write_scenario_feed(applied: Applied, path: Path) -> Path:
-    """Write the edited feed as a GTFS zip (or folder); returns ``path``."""
+    """Write the edited feed as a GTFS zip (or folder) and its ``provenance.json`` beside it
+    (the scenario's files, its edits' parameters); returns ``path``."""
+    sc = applied.scenario
+    record = prov.record(
+        f"路線再編シナリオ {sc.name} の編集済みフィード / the edited feed of scenario {sc.name}",
+        inputs=[prov.source(role, p) for role, p in scenario_sources(sc)],
+        parameters=[
+            param
+            for number, edit in enumerate(sc.edits, start=1)
+            for param in prov.parameters_of(edit, f"edits[{number}]")
+        ],
+    )
     write_feed(applied.feed, path)
+    prov.write(record, [path])
     return path

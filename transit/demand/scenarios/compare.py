@@ -13,21 +13,16 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from transit.core.excel import SheetTable, rows_table, write_workbook
-from transit.core.fileio import atomic_write_json, atomic_write_text, sha256_file
-from transit.demand.privacy import privacy_note, suppress
+from transit.core import provenance as prov
+from transit.core.excel import SheetTable, evidence_sheet, write_workbook
+from transit.core.fileio import atomic_write_text
+from transit.demand.privacy import suppress
 from transit.demand.scenarios.evaluate import Evaluation
+from transit.demand.scenarios.evidence import comparison_record
 from transit.demand.scenarios.measures import NETWORK_MEASURES, network_measures
-from transit.demand.scenarios.ondemand import (
-    DISPATCH,
-    ESTIMATE_DETOUR,
-    ESTIMATE_KMH,
-    TRANSFER_BUFFER_MIN,
-)
 
 #: Japanese labels of the measures and table columns (the Excel headers).
 LABELS_JA = {
@@ -106,42 +101,21 @@ def published(comparison: Comparison, *, k: int) -> Comparison:
     return dataclasses.replace(comparison, routes=routes, stops=stops)
 
 
-def assumptions(evaluations: Sequence[Evaluation], *, k: int) -> pd.DataFrame:
-    """The 「出典・前提」 sheet: inputs, every parameter (value, source) and the notes."""
-    rows: list[list[Any]] = []
-    for e in evaluations:
-        sc = e.applied.scenario
-        rows.append([f"{sc.name}: シナリオファイル", sc.file, "", _sha(sc.path(sc.file))])
-        rows.append([f"{sc.name}: 基準フィード", sc.baseline, "", _sha(sc.path(sc.baseline))])
-    sc = evaluations[0].applied.scenario
-    for group in (sc.search, sc.costs):
-        for f in dataclasses.fields(group):
-            rows.append(
-                [f.name, getattr(group, f.name), type(group).__name__, "assumption（仮定）"]
-            )
-    rows += [
-        ["on-demand booking", "前日予約 (advance)", "", "assumption（仮定）"],
-        ["on-demand transfer buffer (min)", TRANSFER_BUFFER_MIN, "", "assumption（仮定）"],
-        ["on-demand dispatch", "挿入法（再最適化なし）" if not DISPATCH.reoptimize else f"reopt {DISPATCH.reopt_interval_min:g} min", "", "assumption（仮定）"],
-        ["car estimate to pick the bus", f"{ESTIMATE_KMH:g} km/h × {ESTIMATE_DETOUR:g}", "", "assumption（仮定）"],
-        ["fares of new stop pairs", "最寄りの既存運賃 / nearest priced pair on the trip", "", "assumption（仮定）"],
-        ["fares of through trips", "前後区間の運賃の合計 / sum of the two parts", "", "assumption（仮定）"],
-        ["privacy", privacy_note(k), "", ""],
-    ]  # fmt: skip
-    return rows_table(rows, ["項目", "値", "区分", "出典・SHA-256"])
-
-
-def _sha(path: Path) -> str:
-    return sha256_file(path) if path.is_file() else ""
-
-
 def write_comparison(
-    comparison: Comparison, evaluations: Sequence[Evaluation], out_dir: Path, *, k: int
+    comparison: Comparison,
+    evaluations: Sequence[Evaluation],
+    out_dir: Path,
+    *,
+    k: int,
+    riders_from: Path | None = None,
 ) -> list[Path]:
     """Write ``network.csv``, ``routes.csv``, ``stops.csv``, ``blocks.csv`` (published:
     suppressed), ``comparison.xlsx`` (a sheet per level and 「出典・前提」),
-    ``journeys/<scenario>.csv`` (per rider, pseudonymous) and ``provenance.json``."""
+    ``journeys/<scenario>.csv`` (per rider, pseudonymous) and ``provenance.json`` beside them
+    (:func:`transit.demand.scenarios.evidence.comparison_record`; ``riders_from``: the store
+    or OD matrix the riders came from)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    record = comparison_record(evaluations, k=k, riders_from=riders_from)
     pub = published(comparison, k=k)
     paths: list[Path] = []
     for name, table in (
@@ -156,7 +130,7 @@ def write_comparison(
         SheetTable("路線", pub.routes, LABELS_JA),
         SheetTable("停留所", pub.stops, LABELS_JA),
         SheetTable("車両運用", pub.blocks, LABELS_JA),
-        SheetTable("出典・前提", assumptions(evaluations, k=k)),
+        evidence_sheet(record, out_dir),
     ]
     paths.append(write_workbook(out_dir / "comparison.xlsx", sheets))
     for e in evaluations:
@@ -166,32 +140,10 @@ def write_comparison(
             how="left",
         )
         paths.append(_csv(out_dir / "journeys" / f"{e.name}.csv", journeys))
-    paths.append(_provenance(out_dir / "provenance.json", evaluations, k=k))
-    return paths
+    prov.write(record, paths)
+    return [*paths, out_dir / prov.FILE_NAME]
 
 
 def _csv(path: Path, table: pd.DataFrame) -> Path:
     atomic_write_text(path, table.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
-    return path
-
-
-def _provenance(path: Path, evaluations: Sequence[Evaluation], *, k: int) -> Path:
-    doc = {
-        "k": k,
-        "scenarios": [
-            {
-                "name": e.name,
-                "file": e.applied.scenario.file,
-                "sha256": _sha(e.applied.scenario.path(e.applied.scenario.file)),
-                "baseline": e.applied.scenario.baseline,
-                "baseline_sha256": _sha(e.applied.scenario.path(e.applied.scenario.baseline)),
-                "edits": [dataclasses.asdict(ed) for ed in e.applied.scenario.edits],
-                "search": dataclasses.asdict(e.applied.scenario.search),
-                "costs": dataclasses.asdict(e.applied.scenario.costs),
-                "riders": len(e.parts.riders),
-            }
-            for e in evaluations
-        ],
-    }
-    atomic_write_json(path, doc)
     return path

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from transit.core.assumptions import value
 from transit.core.geo import haversine_m
 from transit.core.gtfstime import parse_clock
 from transit.demand.records import day_type_of
@@ -31,13 +32,11 @@ from transit.demand.scenarios.feedops import stop_points
 from transit.demand.scenarios.params import SearchParams
 from transit.demand.scenarios.roads import road_graph
 from transit.demand.scenarios.timetable import Network
-from transit.routing.areas.bookings import ADVANCE_BOOKED_S, COLUMNS
+from transit.routing.areas.bookings import COLUMNS, advance_booked_s
 from transit.routing.sim.results import OUTCOME_COLUMNS
 from transit.routing.sim.setup import Costs, DaySetup, Dispatch, Service
 from transit.routing.sim.simulator import simulate
 
-#: Minutes between a car's arrival at the hub and the bus (and between bus and car).
-TRANSFER_BUFFER_MIN = Service().transfer_buffer_min
 #: Dispatcher settings of the scenario simulations: insertion as requests arrive, no OR-Tools
 #: re-optimization (an assumption for speed: on the sample city's valley scenario both serve
 #: 435 of 557 riders; the area studies of ``transit drt areas`` give optimized figures).
@@ -171,17 +170,15 @@ def _bus_parts(
     return _Bus(journeys, pd.concat([a.legs, b.legs], ignore_index=True))
 
 
-#: Speed and detour of the car estimate used to pick the bus a car aims at (an assumption).
-ESTIMATE_KMH, ESTIMATE_DETOUR = 30.0, 1.3
-
-
 def _drive_s(pts: dict[str, tuple[float, float]], a: str, b: str) -> float:
-    """Estimated door-to-bus time: straight line × detour at the estimate speed, plus boarding,
-    alighting and the transfer buffer."""
+    """Estimated door-to-bus time: straight line × detour at the estimate speed
+    (``scenarios.ondemand.estimate_detour`` and ``estimate_kmh`` of the assumptions table),
+    plus boarding, alighting and the transfer buffer."""
     svc = Service()
     line = haversine_m(*pts[a], *pts[b]) if a in pts and b in pts else 0.0
     extra = (svc.boarding_min + svc.alighting_min + svc.transfer_buffer_min) * 60.0
-    return line * ESTIMATE_DETOUR / (ESTIMATE_KMH / 3.6) + extra
+    detour = float(value("scenarios.ondemand.estimate_detour"))
+    return line * detour / (float(value("scenarios.ondemand.estimate_kmh")) / 3.6) + extra
 
 
 def _requests(
@@ -206,11 +203,11 @@ def _requests(
             if side == "origin":
                 d, bus_s = hub, float(j["depart_s"])
             else:
-                o, desired = hub, float(j["arrive_s"]) + TRANSFER_BUFFER_MIN * 60.0
+                o, desired = hub, float(j["arrive_s"]) + Service().transfer_buffer_min * 60.0
         if o not in pts or d not in pts:
             continue
         rows.append({
-            "request_id": f"Q{rider:06d}", "booking": "advance", "booked_s": ADVANCE_BOOKED_S,
+            "request_id": f"Q{rider:06d}", "booking": "advance", "booked_s": advance_booked_s(),
             "desired_s": float(round(desired)), "origin_lon": pts[o][1], "origin_lat": pts[o][0],
             "dest_lon": pts[d][1], "dest_lat": pts[d][0], "passengers": 1, "purpose": "ride",
             "place_id": f"Q{rider:06d}", "direction": "outbound", "to_hub": side == "origin",

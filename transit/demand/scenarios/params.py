@@ -1,13 +1,17 @@
 """The parameters of a scenario evaluation: every number that is not a fact, with its default.
 
 Two frozen dataclasses, loadable from the ``[search]`` and ``[costs]`` tables of a scenario file
-(:mod:`transit.demand.scenarios.scenario`). Every default is an *assumption* (documented in
-``docs/scenarios.md`` with its unit); change it in the file, never in code.
+(:mod:`transit.demand.scenarios.scenario`). Every default comes from the assumptions table
+(``scenarios.search.*``, ``scenarios.costs.*`` and ``privacy.k`` in
+``transit/core/assumptions.toml``, listed in ``docs/assumptions.md`` with its unit, kind and
+source); change it in the file, never in code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from transit.core.assumptions import from_table
 
 
 @dataclass(frozen=True)
@@ -36,16 +40,16 @@ class SearchParams:
         Longest door-to-door journey (first departure to arrival) still counted as kept.
     """
 
-    depart_before_min: float = 30.0
-    depart_after_min: float = 30.0
-    max_walk_m: float = 400.0
-    walk_speed_kmh: float = 4.0
-    walk_detour_factor: float = 1.2
-    min_transfer_min: float = 2.0
-    transfer_penalty_min: float = 5.0
-    max_transfers: int = 2
-    wait_weight: float = 0.5
-    max_journey_min: float = 180.0
+    depart_before_min: float = from_table("scenarios.search.depart_before_min")
+    depart_after_min: float = from_table("scenarios.search.depart_after_min")
+    max_walk_m: float = from_table("scenarios.search.max_walk_m")
+    walk_speed_kmh: float = from_table("scenarios.search.walk_speed_kmh")
+    walk_detour_factor: float = from_table("scenarios.search.walk_detour_factor")
+    min_transfer_min: float = from_table("scenarios.search.min_transfer_min")
+    transfer_penalty_min: float = from_table("scenarios.search.transfer_penalty_min")
+    max_transfers: int = from_table("scenarios.search.max_transfers")
+    wait_weight: float = from_table("scenarios.search.wait_weight")
+    max_journey_min: float = from_table("scenarios.search.max_journey_min")
 
     def __post_init__(self) -> None:
         problems = [
@@ -98,13 +102,13 @@ class CostParams:
         Small-cell threshold of every published table (riders by route and stop).
     """
 
-    cost_per_vehicle_km_yen: float = 500.0
-    min_layover_min: float = 5.0
-    deadhead_speed_kmh: float = 25.0
-    deadhead_detour_factor: float = 1.3
-    sign_on_off_min: float = 30.0
-    blank_radius_m: float = 500.0
-    k: int = 10
+    cost_per_vehicle_km_yen: float = from_table("scenarios.costs.cost_per_vehicle_km_yen")
+    min_layover_min: float = from_table("scenarios.costs.min_layover_min")
+    deadhead_speed_kmh: float = from_table("scenarios.costs.deadhead_speed_kmh")
+    deadhead_detour_factor: float = from_table("scenarios.costs.deadhead_detour_factor")
+    sign_on_off_min: float = from_table("scenarios.costs.sign_on_off_min")
+    blank_radius_m: float = from_table("scenarios.costs.blank_radius_m")
+    k: int = from_table("privacy.k")
 
     def __post_init__(self) -> None:
         bad = [

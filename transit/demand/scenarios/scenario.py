@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from transit.core.assumptions import from_table
 from transit.core.config import from_mapping, read_toml
 from transit.core.errors import ConfigError, InputError, InputErrors, Location
+from transit.core.paths import sample_dir
 from transit.demand.scenarios.params import CostParams, SearchParams
 
 
@@ -68,8 +70,8 @@ class Extend:
     route: str
     from_stop: str
     via: tuple[str, ...]
-    speed_kmh: float = 20.0
-    dwell_s: float = 20.0
+    speed_kmh: float = from_table("scenarios.edits.speed_kmh")
+    dwell_s: float = from_table("scenarios.edits.dwell_s")
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,8 @@ class Reroute:
     from_stop: str
     to_stop: str
     via: tuple[str, ...]
-    speed_kmh: float = 20.0
-    dwell_s: float = 20.0
+    speed_kmh: float = from_table("scenarios.edits.speed_kmh")
+    dwell_s: float = from_table("scenarios.edits.dwell_s")
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ class Merge:
     name: str = ""
     name_kana: str = ""
     name_en: str = ""
-    max_layover_min: float = 20.0
+    max_layover_min: float = from_table("scenarios.edits.max_layover_min")
 
 
 @dataclass(frozen=True)
@@ -135,13 +137,13 @@ class OnDemand:
     kind: Literal["on_demand"]
     area: str
     area_id: str = ""
-    vehicles: int = 2
-    capacity: int = 4
-    start: str = "08:00"
-    end: str = "17:00"
-    fare_yen: float = 300.0
-    cost_per_vehicle_hour_yen: float = 3600.0
-    max_wait_min: float = 30.0
+    vehicles: int = from_table("drt.fleet.vehicles")
+    capacity: int = from_table("drt.fleet.capacity")
+    start: str = from_table("drt.shift.start")
+    end: str = from_table("drt.shift.end")
+    fare_yen: float = from_table("drt.costs.fare_yen")
+    cost_per_vehicle_hour_yen: float = from_table("drt.costs.cost_per_vehicle_hour_yen")
+    max_wait_min: float = from_table("drt.service.max_wait_min")
     hubs: tuple[str, ...] = ()
     day_types: tuple[str, ...] = ("平日", "土曜", "日祝")
     network: str = ""
@@ -260,3 +262,24 @@ def _edit(raw: Any, number: int, source: str) -> Edit:
 def no_edits(scenario: RouteScenario) -> RouteScenario:
     """The same scenario with no edits (the baseline it is compared with)."""
     return dataclasses.replace(scenario, edits=())
+
+
+def scenario_sources(scenario: RouteScenario) -> list[tuple[str, Path]]:
+    """(role, path) of every file a scenario reads: the file, its baseline feed, the
+    population, each on-demand zone's area and road network (the sample city's when none)."""
+    out = [
+        ("scenario", scenario.path(scenario.file)),
+        ("baseline", scenario.path(scenario.baseline)),
+    ]
+    if scenario.population:
+        out.append(("population", scenario.path(scenario.population)))
+    on_demand = [e for e in scenario.edits if isinstance(e, OnDemand)]
+    for edit in on_demand:
+        out.append(("zone", scenario.path(edit.area)))
+    networks = {e.network or scenario.network for e in on_demand}
+    for net in sorted(networks):
+        if net in ("", "sample"):
+            out.append(("network", sample_dir() / "network" / "roads.graphml"))
+        else:
+            out.append(("network", scenario.path(net)))
+    return out

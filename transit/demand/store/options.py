@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from transit.core.assumptions import from_table
+
 
 @dataclass(frozen=True)
 class IngestOptions:
@@ -21,9 +23,9 @@ class IngestOptions:
     intermediate tables to a temporary folder inside the store (removed afterwards).
     """
 
-    schedule_tolerance_min: float = 30.0
-    match_tolerance_min: float = 10.0
-    max_ride_min: float = 180.0
+    schedule_tolerance_min: float = from_table("demand.ingest.schedule_tolerance_min")
+    match_tolerance_min: float = from_table("demand.ingest.match_tolerance_min")
+    max_ride_min: float = from_table("demand.ingest.max_ride_min")
     memory_limit: str = "1200MB"
     threads: int | None = None
 

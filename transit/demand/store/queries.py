@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from transit.core.assumptions import value
 from transit.core.geo import EARTH_RADIUS_M
 from transit.demand.store.db import connect, sql_files, sql_str
 from transit.demand.store.folder import ride_files
@@ -75,8 +76,8 @@ def od_counts(store: Path, *, options: IngestOptions | None = None) -> pd.DataFr
 def linked_journeys(
     store: Path,
     *,
-    window_min: float = 60.0,
-    radius_m: float = 300.0,
+    window_min: float | None = None,
+    radius_m: float | None = None,
     options: IngestOptions | None = None,
 ) -> pd.DataFrame:
     """Link a card's rides into journeys: a ride boarding within ``window_min`` minutes after the
@@ -85,8 +86,13 @@ def linked_journeys(
 
     Returns one row per (origin, destination, day type, number of rides): ``origin_stop_id``,
     ``destination_stop_id``, ``day_type``, ``legs`` (rides in the journey, 1 = no transfer),
-    ``journeys``.
+    ``journeys``. Defaults: ``demand.journeys.transfer_window_min`` and ``…transfer_radius_m``
+    of the assumptions table.
     """
+    if window_min is None:
+        window_min = float(value("demand.journeys.transfer_window_min"))
+    if radius_m is None:
+        radius_m = float(value("demand.journeys.transfer_radius_m"))
     w = float(window_min) * 60.0
     stops = store / "schedule" / "stops.parquet"
 

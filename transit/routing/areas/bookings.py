@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from transit.core.assumptions import value
 from transit.core.errors import InputError, InputErrors, Location
 from transit.core.fileio import atomic_write_text
 from transit.core.gtfstime import format_clock, parse_clock
@@ -68,9 +69,13 @@ LOG_REQUIRED = (
     "dest_lon",
     "dest_lat",
 )
-#: When advance bookings are made: 18:00 the day before.
-ADVANCE_BOOKED_S = -6 * 3600.0
 HUB_KIND = "bus_hub"
+
+
+def advance_booked_s() -> float:
+    """When advance bookings are known, in seconds from the service day's midnight (negative:
+    the day before; ``drt.demand.advance_booked_h`` of the assumptions table, 18:00)."""
+    return float(value("drt.demand.advance_booked_h")) * 3600.0
 
 
 def generate_requests(
@@ -80,7 +85,7 @@ def generate_requests(
     demand: Demand,
     shift_s: tuple[float, float],
     seed: int,
-    last_pickup_min: float = 45.0,
+    last_pickup_min: float | None = None,
 ) -> pd.DataFrame:
     """Draw one weekday's ride requests.
 
@@ -105,7 +110,8 @@ def generate_requests(
         The demand assumptions.
     shift_s
         Service start and end (seconds after midnight); desired times fall between the start
-        and ``last_pickup_min`` minutes before the end (trips wanted later are not generated).
+        and ``last_pickup_min`` minutes before the end (trips wanted later are not generated;
+        default: ``drt.shift.last_pickup_min`` of the assumptions table).
     seed
         Random seed: same inputs and seed give the same table.
 
@@ -117,6 +123,8 @@ def generate_requests(
     check_seed(seed)
     rng = np.random.default_rng(seed)
     start, end = shift_s
+    if last_pickup_min is None:
+        last_pickup_min = float(value("drt.shift.last_pickup_min"))
     latest = end - last_pickup_min * 60.0
     if latest <= start:
         raise InputError("the shift is shorter than last_pickup_min: no time for any ride")
@@ -195,7 +203,7 @@ def _book(
     for row in rows:
         desired = float(row["desired_s"])  # type: ignore[arg-type]
         if rng.random() < demand.advance_share:
-            row["booking"], row["booked_s"] = "advance", ADVANCE_BOOKED_S
+            row["booking"], row["booked_s"] = "advance", advance_booked_s()
         else:
             lead = rng.uniform(demand.lead_min_min, demand.lead_max_min) * 60.0
             row["booking"], row["booked_s"] = "immediate", max(start - 1800.0, desired - lead)

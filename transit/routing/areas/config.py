@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from transit.core.assumptions import default, from_table
 from transit.core.config import (
     OutOfRange,
     bounded,
@@ -52,35 +53,6 @@ from transit.core.errors import ConfigError, InputError, InputErrors, Location
 from transit.core.gtfstime import format_hhmm, parse_clock
 from transit.routing.sim.setup import DAY_MIN, Costs, Dispatch, Service
 
-#: Destination kinds of ``places.csv`` and their default shares of outbound trips.
-#: Calibration: Japanese rural on-demand surveys report hospital/clinic visits and shopping as the
-#: main purposes (together about 3/4 of rides); the rest is errands at the branch office, and
-#: connections to the bus or train network.
-DEFAULT_DESTINATION_SHARES: dict[str, float] = {
-    "hospital": 0.20,
-    "clinic": 0.20,
-    "supermarket": 0.30,
-    "branch_office": 0.10,
-    "city_hall": 0.0,
-    "bus_hub": 0.15,
-    "station": 0.05,
-    "school": 0.0,
-}
-
-#: Share of outbound trips (home → destination) per clock hour (hour → weight; normalized).
-#: Morning-heavy, as hospital and shopping trips of elderly riders are.
-DEFAULT_OUTBOUND_PROFILE: dict[str, float] = {
-    "8": 0.16,
-    "9": 0.22,
-    "10": 0.20,
-    "11": 0.14,
-    "12": 0.06,
-    "13": 0.10,
-    "14": 0.08,
-    "15": 0.04,
-}
-
-
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -91,9 +63,6 @@ MAX_VEHICLES = 100
 MAX_CAPACITY = 100
 MAX_REQUESTS = 10_000
 MAX_DISTANCE_M = 50_000.0
-#: Default of ``[area] max_road_distance_m``: points farther than this from the nearest road
-#: node are refused (the network does not cover the area).
-DEFAULT_MAX_ROAD_DISTANCE_M = 2000.0
 #: Longest shift: one day.
 MAX_SHIFT_S = DAY_MIN * 60.0
 
@@ -131,8 +100,12 @@ class AreaSource:
     hub_stops: list[str] = field(default_factory=list)
     hub_toward: list[str] = field(default_factory=list)
     hub_departures: list[str] = field(default_factory=list)
-    destination_buffer_m: float = bounded(500.0, ge=0, le=MAX_DISTANCE_M)
-    max_road_distance_m: float = bounded(DEFAULT_MAX_ROAD_DISTANCE_M, gt=0, le=MAX_DISTANCE_M)
+    destination_buffer_m: float = bounded(
+        default_factory=default("drt.area.destination_buffer_m"), ge=0, le=MAX_DISTANCE_M
+    )
+    max_road_distance_m: float = bounded(
+        default_factory=default("drt.area.max_road_distance_m"), gt=0, le=MAX_DISTANCE_M
+    )
     date: str = ""
     note: str = ""
 
@@ -159,9 +132,9 @@ class Fleet:
     of the area's destinations, a destination ``kind`` whose first place is used, or
     ``"lon,lat"``; anything else is an error)."""
 
-    vehicles: int = bounded(2, ge=1, le=MAX_VEHICLES)
-    capacity: int = bounded(4, ge=1, le=MAX_CAPACITY)
-    depot: str = "branch_office"
+    vehicles: int = bounded(default_factory=default("drt.fleet.vehicles"), ge=1, le=MAX_VEHICLES)
+    capacity: int = bounded(default_factory=default("drt.fleet.capacity"), ge=1, le=MAX_CAPACITY)
+    depot: str = from_table("drt.fleet.depot")
 
     def __post_init__(self) -> None:
         check_ranges(self, prefix="fleet")
@@ -174,9 +147,11 @@ class Shift:
     ``last_pickup_min`` minutes before ``end`` (last booking time, 最終乗車; at least 0 and
     below the shift's length)."""
 
-    start: str = "08:00"
-    end: str = "17:00"
-    last_pickup_min: float = bounded(45.0, ge=0, le=DAY_MIN)
+    start: str = from_table("drt.shift.start")
+    end: str = from_table("drt.shift.end")
+    last_pickup_min: float = bounded(
+        default_factory=default("drt.shift.last_pickup_min"), ge=0, le=DAY_MIN
+    )
 
     def __post_init__(self) -> None:
         check_ranges(self, prefix="shift")
@@ -199,21 +174,33 @@ class Demand:
     replay instead of generating (see :func:`transit.routing.areas.bookings.read_request_log`).
     """
 
-    trips_per_1000_residents: float = bounded(6.0, ge=0, le=1000)
-    elderly_weight: float = bounded(1.0, ge=0, le=10)
-    return_share: float = share(0.8)
-    dwell_min_min: float = bounded(60.0, ge=0, le=DAY_MIN)
-    dwell_max_min: float = bounded(180.0, ge=0, le=DAY_MIN)
-    advance_share: float = share(0.6)
-    lead_min_min: float = bounded(0.0, ge=0, le=DAY_MIN)
-    lead_max_min: float = bounded(30.0, ge=0, le=DAY_MIN)
-    group_share: float = share(0.1)
+    trips_per_1000_residents: float = bounded(
+        default_factory=default("drt.demand.trips_per_1000_residents"), ge=0, le=1000
+    )
+    elderly_weight: float = bounded(
+        default_factory=default("drt.demand.elderly_weight"), ge=0, le=10
+    )
+    return_share: float = share(default_factory=default("drt.demand.return_share"))
+    dwell_min_min: float = bounded(
+        default_factory=default("drt.demand.dwell_min_min"), ge=0, le=DAY_MIN
+    )
+    dwell_max_min: float = bounded(
+        default_factory=default("drt.demand.dwell_max_min"), ge=0, le=DAY_MIN
+    )
+    advance_share: float = share(default_factory=default("drt.demand.advance_share"))
+    lead_min_min: float = bounded(
+        default_factory=default("drt.demand.lead_min_min"), ge=0, le=DAY_MIN
+    )
+    lead_max_min: float = bounded(
+        default_factory=default("drt.demand.lead_max_min"), ge=0, le=DAY_MIN
+    )
+    group_share: float = share(default_factory=default("drt.demand.group_share"))
     requests: int = bounded(0, ge=0, le=MAX_REQUESTS)
     destination_shares: dict[str, float] = bounded(  # noqa: RUF009 (a dataclasses.field)
-        default_factory=lambda: dict(DEFAULT_DESTINATION_SHARES), ge=0, le=1, between=True
+        default_factory=default("drt.demand.destination_shares"), ge=0, le=1, between=True
     )
     outbound_profile: dict[str, float] = bounded(  # noqa: RUF009 (a dataclasses.field)
-        default_factory=lambda: dict(DEFAULT_OUTBOUND_PROFILE), ge=0, le=1, between=True
+        default_factory=default("drt.demand.outbound_profile"), ge=0, le=1, between=True
     )
     request_log: str = ""
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from transit.core.assumptions import value
 from transit.core.errors import InputError
 from transit.core.geo import haversine_m
 from transit.core.gtfstime import gtfs_seconds_array
@@ -35,7 +36,7 @@ def hub_departures(
     hubs: pd.DataFrame,
     *,
     date: dt.date | None = None,
-    radius_m: float = 300.0,
+    radius_m: float | None = None,
     toward: Sequence[str] = (),
 ) -> dict[str, tuple[float, ...]]:
     """Departure times of buses from stops near each hub, on the service day ``date``.
@@ -52,7 +53,8 @@ def hub_departures(
         (:func:`transit.gtfs.service.services_on`). ``None``: :func:`default_service_date`. A
         feed without any calendar keeps every trip.
     radius_m
-        Stops within this distance of a hub belong to it.
+        Stops within this distance of a hub belong to it (default: ``drt.hubs.radius_m`` of
+        the assumptions table).
     toward
         Stop ids (e.g. the city terminal's poles): when given, only trips that reach one of
         them after the hub count (the buses riders connect to).
@@ -71,12 +73,13 @@ def hub_departures(
     st = _departures(feed, date, toward)
     lon = pd.to_numeric(stops["stop_lon"], errors="coerce").to_numpy()
     lat = pd.to_numeric(stops["stop_lat"], errors="coerce").to_numpy()
+    radius = float(value("drt.hubs.radius_m")) if radius_m is None else radius_m
     out: dict[str, tuple[float, ...]] = {}
     for hub in iter_rows(hubs):
         dist = haversine_m(
             lat, lon, np.full_like(lat, float(hub.lat)), np.full_like(lon, float(hub.lon))
         )
-        near = set(stops["stop_id"][dist <= radius_m])
+        near = set(stops["stop_id"][dist <= radius])
         times = st.loc[st["stop_id"].isin(near), "dep_s"].astype(float)
         out[str(hub.place_id)] = tuple(sorted(set(times.tolist())))
         log.debug(

@@ -15,7 +15,9 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from transit.core.excel import SheetTable, rows_table, write_workbook
+from transit.core import provenance as prov
+from transit.core.assumptions import value
+from transit.core.excel import SheetTable, evidence_sheet, rows_table, write_workbook
 from transit.core.fileio import atomic_write_text
 from transit.routing.sim.results import KPI_NAMES, SimResult
 
@@ -30,10 +32,8 @@ class RankedRuns(Protocol):
     @property
     def runs(self) -> pd.DataFrame: ...
 
+    # (and optionally ``record``: what the runs were made from)
 
-#: Target of the ranking score.
-TARGET_SERVED_RATE = 0.95
-TARGET_WAIT_P95_MIN = 30.0
 
 #: Ranking columns (English, CSV) and their Japanese headers (Excel).
 RANKING_HEADERS: dict[str, str] = {
@@ -109,6 +109,8 @@ def rank_areas(runs: pd.DataFrame, *, reference: str = "") -> pd.DataFrame:
     fleet that meets the target (``fleet_needed``), or of the largest fleet tried when none does
     (``fleet_needed`` is then empty and ``meets_target`` false).
     """
+    served_target = float(value("drt.ranking.target_served_rate"))
+    wait_target = float(value("drt.ranking.target_wait_p95_min"))
     numeric = ["requests", *KPI_NAMES, "net_cost_per_pax_yen"]
     cols = [c for c in numeric if c in runs.columns]
     agg = (
@@ -118,8 +120,8 @@ def rank_areas(runs: pd.DataFrame, *, reference: str = "") -> pd.DataFrame:
     for area_id, group in agg.groupby("area_id", sort=True):
         grp = group.sort_values("vehicles")
         ok = grp[
-            (grp["served_rate"] >= TARGET_SERVED_RATE - 1e-9)
-            & (grp["wait_p95_min"].fillna(math.inf) <= TARGET_WAIT_P95_MIN + 1e-9)
+            (grp["served_rate"] >= served_target - 1e-9)
+            & (grp["wait_p95_min"].fillna(math.inf) <= wait_target + 1e-9)
         ]
         chosen = ok.iloc[0] if not ok.empty else grp.iloc[-1]
         name = runs.loc[runs["area_id"] == area_id, "name_ja"].iloc[0]
@@ -156,34 +158,69 @@ def _round(value: Any) -> Any:
     return value
 
 
-#: The notes sheet (説明) of ``ranking.xlsx``.
-RANKING_NOTES = (
-    "順位: 対応率95%以上かつ95%待ち時間30分以内を満たす最小の車両数が少ない順、同数なら利用者1人当たり費用が安い順",
-    "値は乱数シードごとの結果の平均。需要・道路網は架空（サンプル都市）",
-)
+def ranking_notes(record: prov.Record) -> list[str]:
+    """The notes sheet (説明) of ``ranking.xlsx``: the score (with the targets of the
+    assumptions table), that values are means over seeds, and what is made up."""
+    served = float(value("drt.ranking.target_served_rate")) * 100
+    wait = float(value("drt.ranking.target_wait_p95_min"))
+    notes = [
+        f"順位: 対応率{served:g}%以上かつ95%待ち時間{wait:g}分以内を満たす最小の車両数が少ない順、"
+        "同数なら利用者1人当たり費用が安い順",
+        "値は乱数シードごとの結果の平均。需要（予約）は仮定から生成（「出典・前提」を参照）",
+    ]
+    if record.illustrative:
+        flags = "、".join(prov.FLAGS.get(f, (f, f))[0] for f in record.flags)
+        notes.append(f"注意: この順位は例示です（{flags}）")
+    return notes
 
 
-def write_ranking(result: RankedRuns, out_dir: Path) -> list[Path]:
+def flag_columns(table: pd.DataFrame, record: prov.Record) -> pd.DataFrame:
+    """``table`` with ``illustrative`` (true when an input is made up) and ``data_flags`` (the
+    flags, ``;``-separated) on every row, so a row copied elsewhere keeps them."""
+    return table.assign(illustrative=record.illustrative, data_flags=";".join(record.flags))
+
+
+def write_ranking(
+    result: RankedRuns, out_dir: Path, *, record: prov.Record | None = None
+) -> list[Path]:
     """Write ``ranking.csv`` (English columns), ``runs.csv`` and ``ranking.xlsx`` (sheets 順位,
-    全実行結果 with Japanese headers, and 説明; through :func:`transit.core.excel.write_workbook`,
-    so every text is a text cell, never a formula) into ``out_dir``, each atomically; returns the
-    paths."""
+    全実行結果 with Japanese headers, 説明 and 出典・前提; through
+    :func:`transit.core.excel.write_workbook`, so every text is a text cell, never a formula)
+    into ``out_dir``, each atomically, and their ``provenance.json``; returns the paths.
+
+    ``record`` (default: the sweep's own, ``result.record``) says what the ranking was made
+    from; every row of the CSV files carries its ``illustrative`` flag and the ``data_flags``,
+    and the 順位 sheet a データの注意 column when it is illustrative."""
+    rec = record or getattr(result, "record", None) or prov.record(_WHAT)
     out_dir.mkdir(parents=True, exist_ok=True)
     csv = out_dir / "ranking.csv"
-    atomic_write_text(csv, result.ranking.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(
+        csv, flag_columns(result.ranking, rec).to_csv(index=False, lineterminator="\n")
+    )
     runs_csv = out_dir / "runs.csv"
-    atomic_write_text(runs_csv, result.runs.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(
+        runs_csv, flag_columns(result.runs, rec).to_csv(index=False, lineterminator="\n")
+    )
     ranking = result.ranking.copy()
     for col in ("meets_target", "reference"):
         if col in ranking.columns:
             ranking[col] = ranking[col].map(lambda b: "○" if bool(b) else "")
+    if rec.illustrative:
+        ranking["data_note"] = (
+            "例示（" + "、".join(prov.FLAGS.get(f, (f, f))[0] for f in rec.flags) + "）"
+        )
     runs = result.runs.loc[:, [c for c in RUN_HEADERS if c in result.runs.columns]]
     xlsx = write_workbook(
         out_dir / "ranking.xlsx",
         [
-            SheetTable("順位", ranking, RANKING_HEADERS),
+            SheetTable("順位", ranking, {**RANKING_HEADERS, "data_note": "データの注意"}),
             SheetTable("全実行結果", runs, RUN_HEADERS),
-            SheetTable("説明", rows_table([[n] for n in RANKING_NOTES], ["説明"])),
+            SheetTable("説明", rows_table([[n] for n in ranking_notes(rec)], ["説明"])),
+            evidence_sheet(rec, out_dir),
         ],
     )
-    return [csv, runs_csv, xlsx]
+    paths = [csv, runs_csv, xlsx]
+    return [*paths, *prov.write(rec, paths)]
+
+
+_WHAT = "オンデマンド交通の候補地区の順位 / ranking of candidate on-demand areas"

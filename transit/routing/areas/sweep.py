@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
+from transit.core import provenance as prov
 from transit.core.errors import InputError, WorkError
 from transit.routing.areas.bookings import check_seed
 from transit.routing.areas.config import MAX_VEHICLES, AreaConfig, each_checked
+from transit.routing.areas.evidence import study_record
 from transit.routing.areas.prepare import network_source, read_area, simulate_area
 from transit.routing.areas.ranking import rank_areas, runs_table
 from transit.routing.roads.network import load_network
@@ -50,6 +52,8 @@ class SweepResult:
     runs: pd.DataFrame
     ranking: pd.DataFrame
     results: dict[tuple[str, int, int], SimResult] = field(default_factory=dict)
+    #: What the sweep was made from (:func:`transit.routing.areas.evidence.study_record`).
+    record: prov.Record | None = None
 
 
 def parse_fleet(text: str) -> list[int]:
@@ -171,7 +175,18 @@ def sweep(
                     done(*fut.result())
     names = {a.area.id: a.area.name_ja for a in areas}
     runs = runs_table(results, names)
-    return SweepResult(runs=runs, ranking=rank_areas(runs, reference=reference), results=results)
+    ranking = rank_areas(runs, reference=reference)
+    record = study_record(
+        areas,
+        what=f"オンデマンド交通の候補地区の順位 / ranking of {len(areas)} candidate on-demand areas "
+        f"(fleets {', '.join(map(str, fleets))}; seeds {', '.join(map(str, seeds))})",
+        settings=[
+            prov.setting("fleets", list(fleets)),
+            prov.setting("seeds", list(seeds)),
+            prov.setting("reference", reference),
+        ],
+    )
+    return SweepResult(runs=runs, ranking=ranking, results=results, record=record)
 
 
 def _run_dask(

@@ -10,9 +10,9 @@ maps read roads through it); :func:`add_travel_times` adds ``speed_kph`` and ``t
 :func:`transit.core.geo.nearest_points`, which the GTFS shapes use too) and
 :func:`far_from_network` counts the points a network does not cover.
 
-Why :func:`add_travel_times` and not OSMnx's ``add_edge_speeds(hwy_speeds=DEFAULT_SPEEDS_KPH,
-fallback=FALLBACK_SPEED_KPH)`` + ``add_edge_travel_times``: measured with OSMnx 2.1, the two
-differ. OSMnx ignores an edge's own ``speed_kph`` (it reads only ``maxspeed``), takes the
+Why :func:`add_travel_times` and not OSMnx's ``add_edge_speeds(hwy_speeds=…, fallback=…)``
+(with the speeds of the assumptions table, ``roads.*``) + ``add_edge_travel_times``: measured
+with OSMnx 2.1, the two differ. OSMnx ignores an edge's own ``speed_kph`` (it reads only ``maxspeed``), takes the
 *first* class of a list-valued ``highway`` (ours: the mean of the classes' speeds), imputes a
 class missing from the table by the mean ``maxspeed`` seen for it (ours: the fallback), and
 needs a ``crs`` graph attribute. On the sample network (3,346 edges, every one with its own
@@ -39,6 +39,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from transit.core.assumptions import value
 from transit.core.errors import DataNotFoundError, InputError, Location, WorkError
 from transit.core.geo import haversine_m, nearest_points
 from transit.core.paths import sample_dir
@@ -49,29 +50,6 @@ NetworkType = Literal["drive", "all"]
 
 #: Label stored in ``G.graph["transit_source"]`` for the sample city's network.
 SYNTHETIC_LABEL = "synthetic sample network (架空の道路網 — not real roads)"
-
-#: Free-flow speeds (km/h) by OSM ``highway`` class, for edges without ``maxspeed``.
-#: Rough values for Japanese roads outside city centres (legal limit 60 km/h on ordinary roads,
-#: 30 km/h in residential streets).
-DEFAULT_SPEEDS_KPH: Mapping[str, float] = {
-    "motorway": 80.0,
-    "motorway_link": 50.0,
-    "trunk": 50.0,
-    "trunk_link": 40.0,
-    "primary": 45.0,
-    "primary_link": 35.0,
-    "secondary": 40.0,
-    "secondary_link": 30.0,
-    "tertiary": 35.0,
-    "tertiary_link": 30.0,
-    "unclassified": 30.0,
-    "residential": 25.0,
-    "living_street": 15.0,
-    "service": 15.0,
-    "road": 30.0,
-}
-#: Speed (km/h) for edges whose class is unknown.
-FALLBACK_SPEED_KPH = 30.0
 
 #: OSM ``highway`` values a car cannot use; dropped when ``network_type="drive"``.
 NON_DRIVABLE = frozenset(
@@ -234,19 +212,22 @@ def add_travel_times(
     graph: nx.MultiDiGraph,
     *,
     speeds_kph: Mapping[str, float] | None = None,
-    fallback_kph: float = FALLBACK_SPEED_KPH,
+    fallback_kph: float | None = None,
     factor: float = 1.0,
 ) -> nx.MultiDiGraph:
     """A copy with ``speed_kph`` and ``travel_time`` (seconds) on every edge.
 
     The speed of an edge is, in order: its own ``speed_kph`` (e.g. from a synthetic network), its
     ``maxspeed`` tag (km/h, ``"40"``, ``"40 mph"``), the speed of its ``highway`` class in
-    ``speeds_kph`` (default :data:`DEFAULT_SPEEDS_KPH`), else ``fallback_kph``; then multiplied by
+    ``speeds_kph`` (default: ``roads.speeds_kmh`` of the assumptions table), else
+    ``fallback_kph`` (default: ``roads.fallback_speed_kmh``); then multiplied by
     ``factor`` (e.g. 0.8 for a small car on narrow roads). ``travel_time = length / speed``.
     """
+    if fallback_kph is None:
+        fallback_kph = float(value("roads.fallback_speed_kmh"))
     if factor <= 0 or fallback_kph <= 0:
         raise InputError("speeds must be positive (factor and fallback_kph)")
-    table = dict(DEFAULT_SPEEDS_KPH if speeds_kph is None else speeds_kph)
+    table = dict(value("roads.speeds_kmh") if speeds_kph is None else speeds_kph)
     out = graph.copy()
     for _u, _v, data in out.edges(data=True):
         speed = _edge_speed(data, table, fallback_kph) * factor

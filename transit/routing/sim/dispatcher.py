@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from transit.core.assumptions import value
 from transit.core.errors import WorkError
 from transit.routing.dispatch.insertion import (
     Candidate,
@@ -19,8 +20,6 @@ from transit.routing.dispatch.kernel import RouteFrame, route_cost, schedule
 from transit.routing.sim.reopt import Reoptimizer
 from transit.routing.sim.state import ACCEPTED, PENDING, REJECTED, SERVED, Car, Day, Executed
 
-#: Weight of the rider's wait (seconds) against added vehicle travel time in insertion.
-WAIT_WEIGHT = 0.5
 #: Feasible insertions scored exactly (the cheapest by the quick score) before choosing.
 CONFIRM = 12
 #: Insertions (cheapest by the quick score) tried at most.
@@ -34,6 +33,9 @@ class Dispatcher:
     def __init__(self, day: Day, seed: int) -> None:
         self.day = day
         self.reopt = Reoptimizer(day, seed)
+        #: Weight of the rider's wait (seconds) against added vehicle travel time in insertion
+        #: (``drt.dispatcher.wait_weight`` of the assumptions table).
+        self.wait_weight = float(value("drt.dispatcher.wait_weight"))
 
     # -- insertion ------------------------------------------------------------------------------
 
@@ -41,7 +43,7 @@ class Dispatcher:
         """Cheapest feasible insertion of ride ``ri`` at time ``now``; ``False`` = rejected.
 
         Candidates are screened per vehicle with forward time slacks (time windows, capacity, the
-        new rider's ride time) and ranked by added travel time plus :data:`WAIT_WEIGHT` × the
+        new rider's ride time) and ranked by added travel time plus :attr:`wait_weight` × the
         rider's wait; the best-ranked ones are confirmed with the full schedule and scored
         exactly (added travel + weighted wait of the new rider and extra wait of riders already
         planned), and the best of the first :data:`CONFIRM` feasible ones wins."""
@@ -78,7 +80,7 @@ class Dispatcher:
             score = (
                 route_cost(day.tasks, day.tt_rows, frame, new)
                 - old_cost
-                + WAIT_WEIGHT * (sched[i + 1] - ride.desired + delay)
+                + self.wait_weight * (sched[i + 1] - ride.desired + delay)
             )
             # ties: prefer not to delay riders already promised a time
             return (round(score, 6), round(delay, 6))
@@ -116,7 +118,7 @@ class Dispatcher:
                 frame.capacity,
                 2 * ri,
                 max_ride=math.inf if max_ride is None else max_ride,
-                wait_weight=WAIT_WEIGHT,
+                wait_weight=self.wait_weight,
             )
             out.extend((score, vi, i, j) for score, i, j in found)
         return out

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from transit.core import provenance as prov
 from transit.core.fileio import atomic_write_json, atomic_write_text
 from transit.core.gtfstime import format_hhmm
 from transit.routing.dispatch import checker
@@ -330,9 +331,13 @@ def _kpis(
     }
 
 
-def write_result(result: SimResult, out_dir: Path) -> list[Path]:
+def write_result(
+    result: SimResult, out_dir: Path, *, record: prov.Record | None = None
+) -> list[Path]:
     """Write ``kpis.json``, ``requests.csv``, ``vehicles.csv`` and ``tracks.csv`` into
-    ``out_dir`` (each atomically); returns the paths written."""
+    ``out_dir`` (each atomically), and ``provenance.json`` beside them when given the
+    ``record`` of what the day was made from (e.g.
+    :func:`transit.routing.areas.evidence.study_record`); returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     kp = out_dir / "kpis.json"
     atomic_write_json(kp, result.kpis)
@@ -345,7 +350,7 @@ def write_result(result: SimResult, out_dir: Path) -> list[Path]:
         p = out_dir / name
         atomic_write_text(p, _rounded(df).to_csv(index=False, lineterminator="\n"))
         paths.append(p)
-    return paths
+    return paths if record is None else [*paths, *prov.write(record, paths)]
 
 
 def _rounded(df: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from transit.core.assumptions import default
 from transit.core.config import bounded, check_ranges, format_number
 
 #: Most yen a fare or a vehicle-hour may cost.
@@ -46,13 +47,27 @@ class Service:
     ``speed_factor`` in [0.1, 10].
     """
 
-    max_wait_min: float = bounded(30.0, gt=0, le=DAY_MIN)
-    max_ride_factor: float = bounded(1.5, ge=1, le=10)
-    max_ride_extra_min: float = bounded(10.0, ge=0, le=DAY_MIN)
-    boarding_min: float = bounded(1.0, ge=0, le=DAY_MIN)
-    alighting_min: float = bounded(0.5, ge=0, le=DAY_MIN)
-    transfer_buffer_min: float = bounded(3.0, ge=0, le=DAY_MIN)
-    speed_factor: float = bounded(1.0, ge=0.1, le=10)
+    max_wait_min: float = bounded(
+        default_factory=default("drt.service.max_wait_min"), gt=0, le=DAY_MIN
+    )
+    max_ride_factor: float = bounded(
+        default_factory=default("drt.service.max_ride_factor"), ge=1, le=10
+    )
+    max_ride_extra_min: float = bounded(
+        default_factory=default("drt.service.max_ride_extra_min"), ge=0, le=DAY_MIN
+    )
+    boarding_min: float = bounded(
+        default_factory=default("drt.service.boarding_min"), ge=0, le=DAY_MIN
+    )
+    alighting_min: float = bounded(
+        default_factory=default("drt.service.alighting_min"), ge=0, le=DAY_MIN
+    )
+    transfer_buffer_min: float = bounded(
+        default_factory=default("drt.service.transfer_buffer_min"), ge=0, le=DAY_MIN
+    )
+    speed_factor: float = bounded(
+        default_factory=default("drt.service.speed_factor"), ge=0.1, le=10
+    )
 
     def __post_init__(self) -> None:
         check_ranges(self, prefix="service")
@@ -63,8 +78,10 @@ class Costs:
     """Fare per passenger (yen, adult one way: Kitaura ¥300) and operating cost per vehicle-hour
     of service (yen; a chartered small taxi with driver, an assumption); each in [0, 1,000,000]."""
 
-    fare_yen: float = bounded(300.0, ge=0, le=MAX_YEN)
-    cost_per_vehicle_hour_yen: float = bounded(3600.0, ge=0, le=MAX_YEN)
+    fare_yen: float = bounded(default_factory=default("drt.costs.fare_yen"), ge=0, le=MAX_YEN)
+    cost_per_vehicle_hour_yen: float = bounded(
+        default_factory=default("drt.costs.cost_per_vehicle_hour_yen"), ge=0, le=MAX_YEN
+    )
 
     def __post_init__(self) -> None:
         check_ranges(self, prefix="costs")
@@ -80,9 +97,15 @@ class Dispatch:
     solver time together (:meth:`solver_budget_problem`).
     """
 
-    reopt_interval_min: float = bounded(20.0, gt=0, le=DAY_MIN)
-    horizon_min: float = bounded(60.0, gt=0, le=DAY_MIN)
-    time_limit_s: float = bounded(1.0, gt=0, le=MAX_TIME_LIMIT_S)
+    reopt_interval_min: float = bounded(
+        default_factory=default("drt.dispatch.reopt_interval_min"), gt=0, le=DAY_MIN
+    )
+    horizon_min: float = bounded(
+        default_factory=default("drt.dispatch.horizon_min"), gt=0, le=DAY_MIN
+    )
+    time_limit_s: float = bounded(
+        default_factory=default("drt.dispatch.time_limit_s"), gt=0, le=MAX_TIME_LIMIT_S
+    )
     reoptimize: bool = True
 
     def __post_init__(self) -> None:
