@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from transit.cli.common import print_table, say
+from transit.cli.common import print_table, say, say_evidence
 from transit.cli.routes_propose import add_propose_command
 from transit.cli.routes_scenarios import add_scenario_commands
+from transit.core import provenance as prov
 from transit.core.errors import DataNotFoundError
 from transit.routing.design.evaluation import compare_route_sets
 from transit.routing.design.network import (
+    instance_paths,
     parse_route_set,
     read_link_network,
     read_literature_route_sets,
 )
 from transit.routing.design.optimize import OBJECTIVES, DesignRequest, design_route_set
-from transit.routing.design.report import write_comparison, write_routeset
+from transit.routing.design.report import design_record, write_comparison, write_routeset
 
 
 @click.group(name="routes")
@@ -66,8 +69,11 @@ def evaluate(
         f"route sets on {net.name} (demand {net.demand and sum(net.demand.values()):g})", cols, rows
     )
     if out_dir is not None:
-        for path in write_comparison(table, out_dir):
+        files = list(instance_paths(prefix.parent, prefix.name).values())
+        record = design_record(files, route_files, literature=literature)
+        for path in write_comparison(table, out_dir, record):
             say(f"wrote {path}")
+        say_evidence(out_dir / "scenarios.csv")
 
 
 def _fmt(value: object) -> str:
@@ -134,7 +140,13 @@ def design(
     cols = ["n_routes", "ATT", "d0", "d1", "d2", "dun", "route_time_total"]
     rows = [[_fmt(m.evaluation.as_dict()[c]) for c in cols] for m in members]
     print_table(f"designed route set{'s' if len(rows) > 1 else ''} on {net.name}", cols, rows)
-    say(f"wrote {write_routeset(result, out_path)}")
+    files = list(instance_paths(prefix.parent, prefix.name).values())
+    record = design_record(files, **asdict(request))
+    written = write_routeset(result, out_path)
+    say(f"wrote {written}")
+    for path in prov.write(record, [written]):
+        say(f"wrote {path}")
+    say_evidence(written)
 
 
 add_scenario_commands(group)

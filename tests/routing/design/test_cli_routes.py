@@ -116,3 +116,39 @@ def test_cli_design_missing_instance_exits_2(
     assert capsys.readouterr().err.strip() == (
         f"error: nowhere_nodes.txt: file not found (expected nowhere_nodes.txt in {tmp_path})"
     )
+
+
+def test_cli_design_and_evaluate_write_their_provenance(external: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    from transit.cli import main
+    from transit.core import provenance as prov
+    from transit.core.fileio import sha256_file
+
+    folder = external / "tndp" / "mandl"
+    files = [folder / f"mandl1_{part}.txt" for part in ("nodes", "links", "demand")]
+    out = tmp_path / "d" / "ROUTESET.json"
+    args = ["routes", "design", str(folder / "mandl1"), "--routes", "4", "--max-nodes", "8"]
+    assert main([*args, "--iterations", "300", "--workers", "1", "-o", str(out)]) == 0
+    (rec,) = prov.read_records(out.parent / prov.FILE_NAME)
+    assert [(s.role, s.path, s.sha256) for s in rec.inputs] == [
+        ("network", f, sha256_file(f)) for f in files
+    ]
+    assert [(o.path, o.sha256) for o in rec.outputs] == [(out, sha256_file(out))]
+    assert rec.flags == ()
+    assert rec.parameter("transfer_penalty_min") is not None
+    assert rec.parameter("seed") is not None
+    plan = tmp_path / "plan.txt"
+    plan.write_text("1-2-3-6-8-10-11-13\n9-15-6-4-12-11-13-14\n")
+    evaluated = tmp_path / "e"
+    assert main(["routes", "evaluate", "--network", str(folder / "mandl1"), str(plan),
+                 "-o", str(evaluated)]) == 0  # fmt: skip
+    (rec,) = prov.read_records(evaluated / prov.FILE_NAME)
+    assert [s.path for s in rec.inputs] == [*files, plan]
+    assert sorted(o.path.name for o in rec.outputs) == [
+        "scenarios.csv",
+        "scenarios.json",
+        "scenarios.xlsx",
+    ]
+    book = openpyxl.load_workbook(evaluated / "scenarios.xlsx")
+    assert book.sheetnames == ["路線再編案の比較", "出典・前提"]

@@ -7,13 +7,17 @@ designed route set from :func:`transit.routing.design.optimize.design_route_set`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from transit.core import provenance as prov
+from transit.core.excel import SheetTable, evidence_sheet, write_workbook
 from transit.core.fileio import atomic_write_bytes, atomic_write_json
+from transit.routing.design.evaluation import TRANSFER_PENALTY_MIN
 from transit.routing.design.optimize import DesignedRouteSet, DesignResult
 
 #: How the evaluation is defined (written into ROUTESET.json).
@@ -43,23 +47,35 @@ HEADERS_JA = {
 SHEET_JA = "路線再編案の比較"
 
 
-def write_comparison(table: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """Write ``scenarios.csv``, ``scenarios.xlsx`` (sheet 路線再編案の比較, Japanese headers) and
-    ``scenarios.json`` (records) into ``out_dir``; returns the three paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    csv_path, xlsx_path, json_path = (
-        out_dir / "scenarios.csv",
-        out_dir / "scenarios.xlsx",
-        out_dir / "scenarios.json",
+def design_record(
+    network_files: Sequence[Path], route_files: Sequence[Path] = (), **settings: Any
+) -> prov.Record:
+    """The provenance of an evaluation or a design: the network's files (nodes, links, demand),
+    the route set files, the convention (5-minute transfer penalty: Mumford's, not an
+    assumption of ours) and the run's ``settings`` (bounds, objective, seed …)."""
+    inputs = [prov.source("network", f) for f in network_files]
+    inputs += [prov.source("route_set", f) for f in route_files]
+    params = [prov.setting(name, value) for name, value in settings.items()]
+    return prov.record(
+        "路線網の評価・設計（Mumford 2013 の評価方法） / route set evaluation and design",
+        inputs=inputs,
+        parameters=[*params, prov.setting("transfer_penalty_min", TRANSFER_PENALTY_MIN)],
+        notes=[CONVENTION],
     )
+
+
+def write_comparison(table: pd.DataFrame, out_dir: Path, record: prov.Record) -> list[Path]:
+    """Write ``scenarios.csv``, ``scenarios.xlsx`` (sheet 路線再編案の比較 with Japanese headers,
+    and 「出典・前提」 from ``record``), ``scenarios.json`` (records) and ``provenance.json``
+    into ``out_dir``; returns the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path, json_path = out_dir / "scenarios.csv", out_dir / "scenarios.json"
     atomic_write_bytes(csv_path, table.to_csv(index=False).encode("utf-8"))
-    tmp = out_dir / ".scenarios.xlsx.tmp"
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-        table.rename(columns=HEADERS_JA).to_excel(xl, sheet_name=SHEET_JA, index=False)
-    atomic_write_bytes(xlsx_path, tmp.read_bytes())
-    tmp.unlink()
+    sheets = [SheetTable(SHEET_JA, table, HEADERS_JA), evidence_sheet(record, out_dir)]
+    xlsx_path = write_workbook(out_dir / "scenarios.xlsx", sheets)
     atomic_write_json(json_path, table.to_dict(orient="records"))
-    return [csv_path, xlsx_path, json_path]
+    paths = [csv_path, xlsx_path, json_path]
+    return [*paths, *prov.write(record, paths)]
 
 
 def routeset_document(result: DesignResult) -> dict[str, Any]:
