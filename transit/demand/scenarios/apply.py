@@ -21,6 +21,7 @@ from transit.demand.scenarios.checks import check_edit
 from transit.demand.scenarios.feedops import stop_set
 from transit.demand.scenarios.finish import finish
 from transit.demand.scenarios.merge import merge_routes
+from transit.demand.scenarios.replace import replace_routes
 from transit.demand.scenarios.roads import Roads, read_roads
 from transit.demand.scenarios.scenario import (
     Edit,
@@ -29,6 +30,7 @@ from transit.demand.scenarios.scenario import (
     Merge,
     OnDemand,
     Remove,
+    ReplaceRoutes,
     Reroute,
     RouteScenario,
     Truncate,
@@ -138,6 +140,8 @@ def _apply_one(
         return merge_routes(feed, edit), None
     if isinstance(edit, Headway):
         return ed.set_headway(feed, edit), None
+    if isinstance(edit, ReplaceRoutes):
+        return replace_routes(feed, edit), None
     raise InputError(f"unknown edit {edit!r}", Location(file=scenario.file))
 
 
