@@ -7,6 +7,7 @@ import pytest
 
 from transit.demand.proposals.citynet import city_network
 from transit.demand.proposals.facts import Facts, read_facts
+from transit.demand.proposals.overlaps import _shared_run, overlap_proposals
 from transit.demand.proposals.params import DEFAULT_PARAMS
 from transit.demand.proposals.redesign import redesign_proposals
 
@@ -67,3 +68,13 @@ def test_a_budget_lengthens_the_headway(facts: Facts) -> None:
     assert p.edits[0]["services"][0]["bands"] == [
         {"start": "08:00", "end": "12:31", "headway_min": 140}
     ]
+
+
+def test_the_longest_shared_run_of_two_patterns() -> None:
+    assert _shared_run(("A", "X", "B", "C", "D"), ("Y", "B", "C", "D", "A")) == ("B", "C", "D")
+    assert _shared_run(("A", "B"), ("C", "D")) == ()
+
+
+def test_the_city_has_no_overlap(facts: Facts) -> None:
+    """R1 and R2 share only stop A (one stop, fewer than ``min_shared_stops``)."""
+    assert overlap_proposals(facts, DEFAULT_PARAMS) == []

@@ -26,6 +26,8 @@ class ProposalParams:
     ``redesign_routes`` (0: the feed's number of routes), ``redesign_iterations``,
     ``redesign_seed``: the network design optimizer's route count, iteration budget (one worker)
     and seed of the ``redesign`` proposal.
+    ``min_shared_stops``, ``max_bunch_min``: two routes sharing a run of at least that many
+    consecutive stops whose trips leave it within that many minutes of each other bunch.
     ``max_per_rule``: at most this many proposals per rule (the lowest loads first).
     ``k``: rider counts below it are not printed.
     """
@@ -45,6 +47,8 @@ class ProposalParams:
     redesign_routes: int = 0
     redesign_iterations: int = 2000
     redesign_seed: int = 1
+    min_shared_stops: int = 3
+    max_bunch_min: float = 2.0
     max_per_rule: int = 4
     k: int = 10
 

@@ -15,6 +15,7 @@ from transit.demand.proposals.facts import Facts, read_facts
 from transit.demand.proposals.headways import headway_proposals
 from transit.demand.proposals.model import Proposal
 from transit.demand.proposals.ondemand import ondemand_proposals
+from transit.demand.proposals.overlaps import overlap_proposals
 from transit.demand.proposals.params import DEFAULT_PARAMS, ProposalParams
 from transit.demand.proposals.rank import rank_proposals
 from transit.demand.proposals.redesign import redesign_proposals
@@ -31,6 +32,7 @@ RULES: tuple[Callable[[Facts, ProposalParams], list[Proposal]], ...] = (
     trip_proposals,
     headway_proposals,
     ondemand_proposals,
+    overlap_proposals,
 )
 
 Progress = Callable[[str], None]

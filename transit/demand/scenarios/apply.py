@@ -33,8 +33,10 @@ from transit.demand.scenarios.scenario import (
     ReplaceRoutes,
     Reroute,
     RouteScenario,
+    Shift,
     Truncate,
 )
+from transit.demand.scenarios.shift import shift_trips
 from transit.demand.scenarios.zones import read_zone
 from transit.gtfs.builder.load import load_feed
 from transit.gtfs.builder.shapes import RoadNetwork
@@ -142,6 +144,8 @@ def _apply_one(
         return ed.set_headway(feed, edit), None
     if isinstance(edit, ReplaceRoutes):
         return replace_routes(feed, edit), None
+    if isinstance(edit, Shift):
+        return shift_trips(feed, edit), None
     raise InputError(f"unknown edit {edit!r}", Location(file=scenario.file))
 
 

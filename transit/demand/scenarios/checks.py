@@ -24,8 +24,10 @@ from transit.demand.scenarios.scenario import (
     ReplaceRoutes,
     Reroute,
     RouteScenario,
+    Shift,
     Truncate,
 )
+from transit.demand.scenarios.shift import check_shift
 from transit.demand.scenarios.zones import read_zone
 from transit.gtfs.feedio import Feed
 
@@ -44,6 +46,7 @@ def check_edit(scenario: RouteScenario, number: int, edit: Edit, feed: Feed) -> 
         Headway: _headway,
         OnDemand: _on_demand,
         ReplaceRoutes: lambda e, f, _s: check_replace(e, f),
+        Shift: lambda e, f, _s: check_shift(e, f),
     }
     found = checks[type(edit)](edit, feed, scenario)
     return [InputError(msg, scenario.where(number, key)) for key, msg in found]

@@ -178,7 +178,19 @@ class ReplaceRoutes:
     services: tuple[ServiceBands, ...]
 
 
-Edit = Remove | Truncate | Extend | Reroute | Merge | Headway | OnDemand | ReplaceRoutes
+@dataclass(frozen=True)
+class Shift:
+    """Move a route's trips ``minutes`` later (earlier when negative), every stop: all of them,
+    or those of ``trips`` and of ``service_ids`` (:mod:`.shift`)."""
+
+    kind: Literal["shift"]
+    route: str
+    minutes: float
+    trips: tuple[str, ...] = ()
+    service_ids: tuple[str, ...] = ()
+
+
+Edit = Remove | Truncate | Extend | Reroute | Merge | Headway | OnDemand | ReplaceRoutes | Shift
 EDIT_KINDS: dict[str, type[Any]] = {
     "remove": Remove,
     "truncate": Truncate,
@@ -188,6 +200,7 @@ EDIT_KINDS: dict[str, type[Any]] = {
     "headway": Headway,
     "on_demand": OnDemand,
     "replace_routes": ReplaceRoutes,
+    "shift": Shift,
 }
 
 
