@@ -30,10 +30,10 @@ class Proposal:
 
     ``id`` (ASCII, also the scenario file's name), ``kind`` (the rule: ``tail``, ``trips``,
     ``headway``, ``ondemand``, ``overlap``, ``redesign``), ``title_ja``, ``change_ja`` (what
-    changes, one sentence), ``edits`` (the scenario file's ``[[edits]]`` tables, in the format of docs/scenarios.md), ``evidence``,
-    and ``severity`` (the load the rule found, lower is weaker service; orders a rule's
-    proposals), ``attachments`` (files the scenario file names, as (file name, text), written
-    beside it).
+    changes, one sentence), ``edits`` (the scenario file's ``[[edits]]`` tables, in the format
+    of docs/scenarios.md), ``evidence``, and ``severity`` (the load the rule found, lower is
+    weaker service; orders a rule's proposals), ``attachments`` (files the scenario file names,
+    as (file name, text), written beside it).
     """
 
     id: str
