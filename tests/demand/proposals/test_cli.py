@@ -28,17 +28,18 @@ def test_propose_then_compare(
     args = ["routes", "propose", "--store", str(store), "--feed", str(feed), "-o", str(out)]
     assert main([*args, "--no-progress"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert "3 proposals (k = 10)" in lines[0]
-    assert lines[-10:] == [f"wrote {out / n}" for n in (
+    assert "4 proposals (k = 10)" in lines[0]
+    assert lines[-11:] == [f"wrote {out / n}" for n in (
         "scenarios/base.toml", "scenarios/tail-R1-D.toml", "scenarios/trips-R1.toml",
-        "scenarios/ondemand-R1-D.toml", "scenarios/ondemand-R1-D.geojson",
+        "scenarios/ondemand-R1-D.toml", "scenarios/redesign.toml",
+        "scenarios/ondemand-R1-D.geojson",
         "proposals.csv", "evidence.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json",
     )]  # fmt: skip
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == [
         "evidence.csv", "proposals.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json",
         "scenarios/base.toml", "scenarios/ondemand-R1-D.geojson", "scenarios/ondemand-R1-D.toml",
-        "scenarios/tail-R1-D.toml", "scenarios/trips-R1.toml",
+        "scenarios/redesign.toml", "scenarios/tail-R1-D.toml", "scenarios/trips-R1.toml",
     ]  # fmt: skip
     cmp = ["routes", "compare", str(out / "scenarios" / "base.toml"),
            str(out / "scenarios" / "tail-R1-D.toml"), str(out / "scenarios" / "trips-R1.toml"),

@@ -139,23 +139,31 @@ def read_zone_text(text: str) -> BaseGeometry:
     return shape(feature["geometry"])
 
 
-def test_defaults_find_the_tail_the_trip_and_the_zone(facts: Facts) -> None:
-    assert [p.id for p in find_proposals(facts)] == ["tail-R1-D", "trips-R1", "ondemand-R1-D"]
+def test_defaults_find_the_tail_the_trip_the_zone_and_the_redesign(facts: Facts) -> None:
+    assert [p.id for p in find_proposals(facts)] == [
+        "tail-R1-D",
+        "trips-R1",
+        "ondemand-R1-D",
+        "redesign",
+    ]
 
 
 def test_ranking_and_budget(result: Proposals) -> None:
     """Tail: 2 riders lost, 8 runs 10 minutes shorter (1.333 h); headway: 4 of 8 trips go (2 h),
     5 riders lost; trip: nobody lost, 0.5 h; zone: the 13 riders to or from C and D ride the
     cars, whose 2 × 12 hours outweigh the 2.667 bus hours saved. Weekday hours 4.333 before;
-    the trip's 3.833 and the zone's 25.667 are over the 3.5 budget, so they rank last."""
+    the trip's 3.833 and the zone's 25.667 are over the 3.5 budget, so they rank last. The
+    redesign (today's two routes every 140 minutes, 2.667 h a weekday) loses 12 of 16 riders."""
     t = result.ranked.set_index("id")
-    assert list(t.index) == ["tail-R1-D", "headway-R1-WD-midday", "trips-R1", "ondemand-R1-D"]
-    assert t["riders_lost"].tolist() == [2, 5, 0, 0]
-    assert t["riders_on_demand"].tolist() == [0, 0, 0, 13]
-    assert t["vehicle_hours_saved"].tolist() == [1.333, 2.0, 0.5, -21.333]
-    assert t["weekday_vehicle_hours"].tolist() == [3.0, 2.333, 3.833, 25.667]
-    assert t["hours_saved_per_rider_lost"].tolist() == [0.667, 0.4, 0.5, -21.333]
-    assert t["within_budget"].tolist() == [True, True, False, False]
+    assert list(t.index) == [
+        "tail-R1-D", "headway-R1-WD-midday", "redesign", "trips-R1", "ondemand-R1-D"
+    ]  # fmt: skip
+    assert t["riders_lost"].tolist() == [2, 5, 12, 0, 0]
+    assert t["riders_on_demand"].tolist() == [0, 0, 0, 0, 13]
+    assert t["vehicle_hours_saved"].tolist() == [1.333, 2.0, 1.667, 0.5, -21.333]
+    assert t["weekday_vehicle_hours"].tolist() == [3.0, 2.333, 2.667, 3.833, 25.667]
+    assert t["hours_saved_per_rider_lost"].tolist() == [0.667, 0.4, 0.139, 0.5, -21.333]
+    assert t["within_budget"].tolist() == [True, True, True, False, False]
 
 
 def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> None:
@@ -163,13 +171,13 @@ def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> Non
     names = [p.name for p in paths]
     assert names == ["proposals.csv", "evidence.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json"]  # fmt: skip
     rows = list(csv.DictReader((tmp_path / "proposals.csv").read_text("utf-8").splitlines()))
-    assert [r["riders_lost"] for r in rows] == ["", "", "", ""]  # all below k = 10
-    assert [r["riders_on_demand"] for r in rows] == ["", "", "", "13"]
+    assert [r["riders_lost"] for r in rows] == ["", "", "12", "", ""]  # below k = 10 blank
+    assert [r["riders_on_demand"] for r in rows] == ["", "", "", "", "13"]
     ev = list(csv.DictReader((tmp_path / "evidence.csv").read_text("utf-8").splitlines()))
     assert [(r["id"], r["measure"], r["value"]) for r in ev if r["unit"] == "人"] == [
         ("tail-R1-D", "tail_boardings_alightings", ""), ("tail-R1-D", "route_boardings", "14"),
-        ("headway-R1-WD-midday", "band_boardings", "14"), ("trips-R1", "boardings", ""),
-        ("ondemand-R1-D", "zone_boardings_alightings", "14"),
+        ("headway-R1-WD-midday", "band_boardings", "14"), ("redesign", "od_rides", "16"),
+        ("trips-R1", "boardings", ""), ("ondemand-R1-D", "zone_boardings_alightings", "14"),
     ]  # fmt: skip
     wb = openpyxl.load_workbook(tmp_path / "proposals.xlsx", read_only=True)
     assert wb.sheetnames == ["提案一覧", "根拠", "出典・前提"]
@@ -184,7 +192,7 @@ def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> Non
     prov = json.loads((tmp_path / "provenance.json").read_text("utf-8"))
     assert [s["name"] for s in prov["scenarios"]] == [
         "base.toml", "tail-R1-D.toml", "trips-R1.toml", "headway-R1-WD-midday.toml",
-        "ondemand-R1-D.toml",
+        "ondemand-R1-D.toml", "redesign.toml",
     ]  # fmt: skip
     assert prov["riders"] == 16 and prov["budget_vehicle_hours"] == 3.5
     assert [a["file"] for a in prov["attachments"]] == ["scenarios/ondemand-R1-D.geojson"]

@@ -143,7 +143,7 @@ def test_unknown_kinds_and_keys_are_reported_together(city: Path) -> None:
         load_scenario(path)
     assert [str(e) for e in info.value.errors] == [
         "bad.toml, field edits[1].kind: unknown edit kind 'shorten' (allowed: remove, truncate, "
-        "extend, reroute, merge, headway, on_demand)",
+        "extend, reroute, merge, headway, on_demand, replace_routes, shift)",
         "bad.toml, field edits[2].colour: unknown key (allowed: end, kind, route, service_ids, "
         "start, trips)",
     ]

@@ -6,7 +6,7 @@ names exists in the feed; the rides come from the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,7 @@ from transit.demand.loads import compute_loads
 from transit.demand.records import day_type_of
 from transit.demand.schedule import Schedule, build_schedule
 from transit.demand.store.folder import MANIFEST
-from transit.demand.store.queries import query_rides, ride_totals, stop_visits
+from transit.demand.store.queries import od_counts, query_rides, ride_totals, stop_visits
 from transit.gtfs.feedio import read_feed
 
 
@@ -26,7 +26,8 @@ class Facts:
     """The feed's schedule, the period with data (``first``, ``last``), ``loads`` (per trip run
     and stop, :func:`transit.demand.loads.compute_loads`), ``runs`` (scheduled runs of the
     period, :func:`transit.demand.kpis.scheduled_runs`) and ``trips`` (KPIs per trip with
-    ``service_id``, ``direction_id``, ``start_s``)."""
+    ``service_id``, ``direction_id``, ``start_s``), ``od`` (rides of the period by
+    ``board_stop_id``, ``alight_stop_id``: ``rides``)."""
 
     schedule: Schedule
     first: pd.Timestamp
@@ -34,6 +35,7 @@ class Facts:
     loads: pd.DataFrame
     runs: pd.DataFrame
     trips: pd.DataFrame
+    od: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def source(self, table: str) -> str:
         """The evidence source label of ``table`` (e.g. ``loads (store, 2026-04-01..2026-04-28)``)."""
@@ -96,7 +98,8 @@ def read_facts(store: Path, feed: Path) -> Facts:
     trips = compute_kpis(loads, runs, ["route_id", "trip_id"])
     info = schedule.trips[["trip_id", "service_id", "direction_id", "start_s"]]
     trips = trips.merge(info, on="trip_id", how="left")
-    return Facts(schedule, first, last, loads, runs, trips)
+    od = od_counts(store).groupby(["board_stop_id", "alight_stop_id"], as_index=False)
+    return Facts(schedule, first, last, loads, runs, trips, od[["rides"]].sum())
 
 
 def _every_run(visits: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:

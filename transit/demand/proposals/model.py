@@ -29,11 +29,11 @@ class Proposal:
     """A candidate edit of the network.
 
     ``id`` (ASCII, also the scenario file's name), ``kind`` (the rule: ``tail``, ``trips``,
-    ``headway``, ``ondemand``), ``title_ja``, ``change_ja`` (what changes, one sentence), ``edits`` (the
-    scenario file's ``[[edits]]`` tables, in the format of docs/scenarios.md), ``evidence``,
-    and ``severity`` (the load the rule found, lower is weaker service; orders a rule's
-    proposals), ``attachments`` (files the scenario file names, as (file name, text), written
-    beside it).
+    ``headway``, ``ondemand``, ``overlap``, ``redesign``), ``title_ja``, ``change_ja`` (what
+    changes, one sentence), ``edits`` (the scenario file's ``[[edits]]`` tables, in the format
+    of docs/scenarios.md), ``evidence``, and ``severity`` (the load the rule found, lower is
+    weaker service; orders a rule's proposals), ``attachments`` (files the scenario file names,
+    as (file name, text), written beside it).
     """
 
     id: str

@@ -23,6 +23,11 @@ class ProposalParams:
     many stops served by no other route, whose stops see at most that many boardings and
     alightings per day, becomes an on-demand zone of circles of ``zone_radius_m`` around its
     stops, ``zone_vehicles`` cars from ``zone_start`` to ``zone_end``.
+    ``redesign_routes`` (0: the feed's number of routes), ``redesign_iterations``,
+    ``redesign_seed``: the network design optimizer's route count, iteration budget (one worker)
+    and seed of the ``redesign`` proposal.
+    ``min_shared_stops``, ``max_bunch_min``: two routes sharing a run of at least that many
+    consecutive stops whose trips leave it within that many minutes of each other bunch.
     ``max_per_rule``: at most this many proposals per rule (the lowest loads first).
     ``k``: rider counts below it are not printed.
     """
@@ -39,6 +44,11 @@ class ProposalParams:
     zone_vehicles: int = 2
     zone_start: str = "07:00"
     zone_end: str = "19:00"
+    redesign_routes: int = 0
+    redesign_iterations: int = 2000
+    redesign_seed: int = 1
+    min_shared_stops: int = 3
+    max_bunch_min: float = 2.0
     max_per_rule: int = 4
     k: int = 10
 

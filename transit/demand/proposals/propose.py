@@ -15,8 +15,10 @@ from transit.demand.proposals.facts import Facts, read_facts
 from transit.demand.proposals.headways import headway_proposals
 from transit.demand.proposals.model import Proposal
 from transit.demand.proposals.ondemand import ondemand_proposals
+from transit.demand.proposals.overlaps import overlap_proposals
 from transit.demand.proposals.params import DEFAULT_PARAMS, ProposalParams
 from transit.demand.proposals.rank import rank_proposals
+from transit.demand.proposals.redesign import redesign_proposals
 from transit.demand.proposals.tails import tail_proposals
 from transit.demand.proposals.tomlfile import scenario_toml
 from transit.demand.proposals.trips import trip_proposals
@@ -30,6 +32,7 @@ RULES: tuple[Callable[[Facts, ProposalParams], list[Proposal]], ...] = (
     trip_proposals,
     headway_proposals,
     ondemand_proposals,
+    overlap_proposals,
 )
 
 Progress = Callable[[str], None]
@@ -54,9 +57,16 @@ class Proposals:
     attachments: tuple[Path, ...] = ()
 
 
-def find_proposals(facts: Facts, params: ProposalParams = DEFAULT_PARAMS) -> list[Proposal]:
-    """Every rule's proposals, rule by rule."""
-    return [p for rule in RULES for p in rule(facts, params)]
+def find_proposals(
+    facts: Facts,
+    params: ProposalParams = DEFAULT_PARAMS,
+    *,
+    budget_vehicle_hours: float | None = None,
+) -> list[Proposal]:
+    """Every rule's proposals, rule by rule, then the ``redesign`` proposal (its headways
+    keep the weekday vehicle-hours within ``budget_vehicle_hours`` when given)."""
+    found = [p for rule in RULES for p in rule(facts, params)]
+    return found + redesign_proposals(facts, params, budget_vehicle_hours=budget_vehicle_hours)
 
 
 def write_scenarios(
@@ -114,7 +124,7 @@ def propose(
     say = progress or (lambda _m: None)
     say("ridership")
     facts = facts if facts is not None else read_facts(store, feed)
-    found = find_proposals(facts, params)
+    found = find_proposals(facts, params, budget_vehicle_hours=budget_vehicle_hours)
     files = write_scenarios(
         found, feed, out_dir / "scenarios", network=network, population=population
     )

@@ -37,7 +37,7 @@ def toml_key(key: str) -> str:
 
 
 def toml_value(value: Any) -> str:
-    """A scalar or a list of scalars as TOML (bool, int, finite float, str)."""
+    """A scalar, a list or a table (inline) of them as TOML (bool, int, finite float, str)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -50,6 +50,8 @@ def toml_value(value: Any) -> str:
         return toml_string(value)
     if isinstance(value, Sequence):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 

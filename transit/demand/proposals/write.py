@@ -35,6 +35,8 @@ KIND_JA = {
     "trips": "低利用便の廃止",
     "headway": "運行間隔の見直し",
     "ondemand": "オンデマンド交通への転換",
+    "redesign": "路線網の再設計",
+    "overlap": "重複区間の等間隔化",
 }
 
 

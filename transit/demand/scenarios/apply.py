@@ -22,6 +22,7 @@ from transit.demand.scenarios.checks import check_edit
 from transit.demand.scenarios.feedops import stop_set
 from transit.demand.scenarios.finish import finish
 from transit.demand.scenarios.merge import merge_routes
+from transit.demand.scenarios.replace import replace_routes
 from transit.demand.scenarios.roads import Roads, read_roads
 from transit.demand.scenarios.scenario import (
     Edit,
@@ -30,11 +31,14 @@ from transit.demand.scenarios.scenario import (
     Merge,
     OnDemand,
     Remove,
+    ReplaceRoutes,
     Reroute,
     RouteScenario,
+    Shift,
     Truncate,
     scenario_sources,
 )
+from transit.demand.scenarios.shift import shift_trips
 from transit.demand.scenarios.zones import read_zone
 from transit.gtfs.builder.load import load_feed
 from transit.gtfs.builder.shapes import RoadNetwork
@@ -140,6 +144,10 @@ def _apply_one(
         return merge_routes(feed, edit), None
     if isinstance(edit, Headway):
         return ed.set_headway(feed, edit), None
+    if isinstance(edit, ReplaceRoutes):
+        return replace_routes(feed, edit), None
+    if isinstance(edit, Shift):
+        return shift_trips(feed, edit), None
     raise InputError(f"unknown edit {edit!r}", Location(file=scenario.file))
 
 

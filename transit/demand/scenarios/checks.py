@@ -13,6 +13,7 @@ from itertools import pairwise
 from transit.core.errors import InputError
 from transit.core.gtfstime import parse_clock
 from transit.demand.scenarios.feedops import calls_of, route_trips, stop_set
+from transit.demand.scenarios.replace import check_replace
 from transit.demand.scenarios.scenario import (
     Edit,
     Extend,
@@ -20,10 +21,13 @@ from transit.demand.scenarios.scenario import (
     Merge,
     OnDemand,
     Remove,
+    ReplaceRoutes,
     Reroute,
     RouteScenario,
+    Shift,
     Truncate,
 )
+from transit.demand.scenarios.shift import check_shift
 from transit.demand.scenarios.zones import read_zone
 from transit.gtfs.feedio import Feed
 
@@ -41,6 +45,8 @@ def check_edit(scenario: RouteScenario, number: int, edit: Edit, feed: Feed) -> 
         Merge: _merge,
         Headway: _headway,
         OnDemand: _on_demand,
+        ReplaceRoutes: lambda e, f, _s: check_replace(e, f),
+        Shift: lambda e, f, _s: check_shift(e, f),
     }
     found = checks[type(edit)](edit, feed, scenario)
     return [InputError(msg, scenario.where(number, key)) for key, msg in found]

@@ -150,7 +150,49 @@ class OnDemand:
     seed: int = 1
 
 
-Edit = Remove | Truncate | Extend | Reroute | Merge | Headway | OnDemand
+@dataclass(frozen=True)
+class NewRoute:
+    """A route of a ``replace_routes`` edit: ``route_id``, its ``stops`` in order (stop ids;
+    run both ways), ``name`` (route long name; default the id)."""
+
+    route_id: str
+    stops: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceBands:
+    """The headway bands of one service (``service_id``) of a ``replace_routes`` edit."""
+
+    service_id: str
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True)
+class ReplaceRoutes:
+    """Remove every trip of ``routes`` and run ``new_routes`` instead: per service of
+    ``services``, each band has a trip every ``headway_min`` from its start in both directions,
+    with the baseline's median run time of each link (:mod:`.replace`)."""
+
+    kind: Literal["replace_routes"]
+    routes: tuple[str, ...]
+    new_routes: tuple[NewRoute, ...]
+    services: tuple[ServiceBands, ...]
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Move a route's trips ``minutes`` later (earlier when negative), every stop: all of them,
+    or those of ``trips`` and of ``service_ids`` (:mod:`.shift`)."""
+
+    kind: Literal["shift"]
+    route: str
+    minutes: float
+    trips: tuple[str, ...] = ()
+    service_ids: tuple[str, ...] = ()
+
+
+Edit = Remove | Truncate | Extend | Reroute | Merge | Headway | OnDemand | ReplaceRoutes | Shift
 EDIT_KINDS: dict[str, type[Any]] = {
     "remove": Remove,
     "truncate": Truncate,
@@ -159,6 +201,8 @@ EDIT_KINDS: dict[str, type[Any]] = {
     "merge": Merge,
     "headway": Headway,
     "on_demand": OnDemand,
+    "replace_routes": ReplaceRoutes,
+    "shift": Shift,
 }
 
 
