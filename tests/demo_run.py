@@ -21,13 +21,14 @@ class DemoRun:
 def run_light_demo(out: Path) -> DemoRun:
     """The demo's steps into ``out`` with lighter parameters (fewer taps, one fleet size, no
     judge on the scenario feeds): the same writers as ``transit demo``, in about a minute."""
-    from transit.demo import demand, drt, gtfs, maps, scenarios
+    from transit.demo import demand, drt, gtfs, maps, proposals, scenarios
 
     files = gtfs.run(out)
     feed = out / "gtfs" / "sample-feed-2026.zip"
     files += demand.run(feed, out / "demand", rows=6000, seed=1)
     files += drt.run(out / "drt", fleets=(2,), time_limit_s=0.1, reopt_interval_min=120.0)
     files += scenarios.run(feed, out / "demand" / "store", out / "scenarios", judge=False)
+    files += proposals.run(feed, out / "demand" / "store", out / "proposals")
     t0 = time.perf_counter()
     files += maps.run(out)
     return DemoRun(out, tuple(files), time.perf_counter() - t0)

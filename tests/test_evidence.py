@@ -33,7 +33,8 @@ from transit.routing.areas.ranking import rank_areas, write_ranking
 PROVENANCE_FOLDERS = [
     "atlas", "atlas/handout", "demand", "demand/od", "demand/report", "demand/report/charts",
     "demand/report/tables", "demand/store", "drt", "drt/maps", "gtfs", "gtfs/archive",
-    "gtfs/judge-2026", "gtfs/judge-2027", "maps", "scenarios", "scenarios/feeds",
+    "gtfs/judge-2026", "gtfs/judge-2027", "maps", "proposals", "proposals/compare",
+    "proposals/compare/journeys", "proposals/scenarios", "scenarios", "scenarios/feeds",
     "scenarios/journeys", "scenarios/maps",
 ]  # fmt: skip
 
@@ -69,6 +70,8 @@ def test_every_workbook_of_the_demo_has_the_evidence_sheet(light_demo: DemoRun) 
         "demand/report/ridership_report.xlsx",
         "drt/ranking.xlsx",
         "gtfs/service-stats-2026.xlsx",
+        "proposals/compare/comparison.xlsx",
+        "proposals/proposals.xlsx",
         "scenarios/comparison.xlsx",
     ]
     for book in books:

@@ -19,6 +19,7 @@ from transit.core import assumptions
 from transit.core.assumptions import KINDS, key_of, overridden, parse_table, table, value
 from transit.core.paths import REPO_DIR, sample_dir
 from transit.demand.kpis import KpiOptions
+from transit.demand.proposals.params import ProposalParams
 from transit.demand.privacy import default_k, privacy_note, suppress
 from transit.demand.report import ReportOptions
 from transit.demand.scenarios.params import CostParams, SearchParams
@@ -49,6 +50,7 @@ CHECKED: dict[type[Any], dict[str, str]] = {
     Extend: {"speed_kmh": "scenarios.edits.speed_kmh", "dwell_s": "scenarios.edits.dwell_s"},
     Reroute: {"speed_kmh": "scenarios.edits.speed_kmh", "dwell_s": "scenarios.edits.dwell_s"},
     Merge: {"max_layover_min": "scenarios.edits.max_layover_min"},
+    ProposalParams: {**{f: f"proposals.{f}" for f in ("min_tail_load", "min_trip_avg_load", "min_band_avg_load", "min_band_trips", "headway_factor", "headway_round_min", "min_zone_stops", "max_zone_riders_per_day", "zone_radius_m", "zone_vehicles", "zone_start", "zone_end", "redesign_routes", "redesign_iterations", "min_shared_stops", "max_bunch_min", "max_per_rule")}, "k": "privacy.k"},
     OnDemand: {"vehicles": "drt.fleet.vehicles", "capacity": "drt.fleet.capacity", "start": "drt.shift.start", "end": "drt.shift.end", "fare_yen": "drt.costs.fare_yen", "cost_per_vehicle_hour_yen": "drt.costs.cost_per_vehicle_hour_yen", "max_wait_min": "drt.service.max_wait_min"},
 }  # fmt: skip
 
@@ -60,7 +62,7 @@ SETTINGS = {
     (KpiOptions, "cost_per_vehicle_km"), (KpiOptions, "cost_per_vehicle_hour"),
     (KpiOptions, "time_bands"), (ReportOptions, "kpi"), (ReportOptions, "charts"),
     (ReportOptions, "max_route_charts"), (OnDemand, "seed"), (OnDemand, "day_types"),
-    (OnDemand, "hubs"), (OnDemand, "network"), (OnDemand, "area_id"),
+    (ProposalParams, "redesign_seed"), (OnDemand, "hubs"), (OnDemand, "network"), (OnDemand, "area_id"),
     *((AreaSource, f) for f in ("name_en", "network", "gtfs", "hub_stops", "hub_toward",
                                 "hub_departures", "date", "note")),
     *((cls, f) for cls in (Merge, Extend, Reroute) for f in ("route_id", "name", "name_kana", "name_en")),

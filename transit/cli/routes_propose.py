@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from transit.cli.common import print_table, progress, say
+from transit.cli.common import print_table, progress, say, say_evidence
 
 PATH = click.Path(path_type=Path)
 
@@ -59,6 +59,7 @@ def propose_cmd(
     print_table(f"{len(rows)} proposals (k = {result.params.k})", cols, rows)
     for path in [*result.files, *result.attachments, *write_proposals(result, out_dir)]:
         say(f"wrote {path}")
+    say_evidence(out_dir / "proposals.csv")
 
 
 def add_propose_command(group: click.Group) -> None:

@@ -29,17 +29,19 @@ def test_propose_then_compare(
     assert main([*args, "--no-progress"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "4 proposals (k = 10)" in lines[0]
-    assert lines[-11:] == [f"wrote {out / n}" for n in (
+    assert lines[-2].startswith("出典・前提 — 注意: 例示") or lines[-2].startswith("出典・前提")
+    assert lines[-14:-2] == [f"wrote {out / n}" for n in (
         "scenarios/base.toml", "scenarios/tail-R1-D.toml", "scenarios/trips-R1.toml",
         "scenarios/ondemand-R1-D.toml", "scenarios/redesign.toml",
         "scenarios/ondemand-R1-D.geojson",
         "proposals.csv", "evidence.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json",
+        "scenarios/provenance.json",
     )]  # fmt: skip
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == [
         "evidence.csv", "proposals.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json",
         "scenarios/base.toml", "scenarios/ondemand-R1-D.geojson", "scenarios/ondemand-R1-D.toml",
-        "scenarios/redesign.toml", "scenarios/tail-R1-D.toml", "scenarios/trips-R1.toml",
+        "scenarios/provenance.json", "scenarios/redesign.toml", "scenarios/tail-R1-D.toml", "scenarios/trips-R1.toml",
     ]  # fmt: skip
     cmp = ["routes", "compare", str(out / "scenarios" / "base.toml"),
            str(out / "scenarios" / "tail-R1-D.toml"), str(out / "scenarios" / "trips-R1.toml"),

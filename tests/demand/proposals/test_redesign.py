@@ -8,7 +8,7 @@ import pytest
 from transit.demand.proposals.citynet import city_network
 from transit.demand.proposals.facts import Facts, read_facts
 from transit.demand.proposals.overlaps import _shared_run, overlap_proposals
-from transit.demand.proposals.params import DEFAULT_PARAMS
+from transit.demand.proposals.params import ProposalParams
 from transit.demand.proposals.redesign import redesign_proposals
 
 from .city import build_store, write_city
@@ -39,7 +39,7 @@ def test_the_redesign_of_the_city(facts: Facts) -> None:
     """2 routes of 2..4 stops (seed 1, 2000 iterations): today's two routes are already best.
     Weekday hours today 4.333 (8 × 30 min + 2 × 10 min); the 40 route-minutes both ways every
     headway over 08:00–12:31 fit 4.333 h with 3 departures: 95 minutes."""
-    (p,) = redesign_proposals(facts, DEFAULT_PARAMS)
+    (p,) = redesign_proposals(facts, ProposalParams())
     assert (p.id, p.kind) == ("redesign", "redesign")
     (edit,) = p.edits
     assert edit == {
@@ -64,7 +64,7 @@ def test_the_redesign_of_the_city(facts: Facts) -> None:
 
 def test_a_budget_lengthens_the_headway(facts: Facts) -> None:
     """A 3.5 h budget: 2 departures (2 × 2 × 40 min = 2.667 h): 140 minutes."""
-    (p,) = redesign_proposals(facts, DEFAULT_PARAMS, budget_vehicle_hours=3.5)
+    (p,) = redesign_proposals(facts, ProposalParams(), budget_vehicle_hours=3.5)
     assert p.edits[0]["services"][0]["bands"] == [
         {"start": "08:00", "end": "12:31", "headway_min": 140}
     ]
@@ -77,4 +77,4 @@ def test_the_longest_shared_run_of_two_patterns() -> None:
 
 def test_the_city_has_no_overlap(facts: Facts) -> None:
     """R1 and R2 share only stop A (one stop, fewer than ``min_shared_stops``)."""
-    assert overlap_proposals(facts, DEFAULT_PARAMS) == []
+    assert overlap_proposals(facts, ProposalParams()) == []

@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from transit.core import provenance as prov
+from transit.core.paths import sample_dir
 from transit.demand.proposals.facts import Facts, read_facts
 from transit.demand.proposals.headways import headway_proposals
 from transit.demand.proposals.ondemand import ondemand_proposals
-from transit.demand.proposals.params import DEFAULT_PARAMS, ProposalParams
+from transit.demand.proposals.params import ProposalParams
 from transit.demand.proposals.propose import Proposals, find_proposals, propose
 from transit.demand.proposals.tails import tail_proposals
 from transit.demand.proposals.tomlfile import scenario_toml, toml_string
@@ -59,7 +61,7 @@ def _evidence(p: object) -> list[tuple[str, float, str, str]]:
 def test_tail_rule_cuts_the_lightly_loaded_end_only(facts: Facts) -> None:
     """C–D carries 2 riders over 8 runs (0.25 < 1.2); B–C 12 over 8 (1.5) stops the tail; A–B
     (9 over 8 = 1.125) is light too but A is served by R2, so that end stays."""
-    (p,) = tail_proposals(facts, DEFAULT_PARAMS)
+    (p,) = tail_proposals(facts, ProposalParams())
     assert (p.id, p.kind, p.title_ja) == ("tail-R1-D", "tail", "本線 末端区間（停留所D）の短縮")
     assert p.edits == ({"kind": "truncate", "route": "R1", "at_stop": "C", "beyond": "D"},)
     assert p.change_ja == "本線を停留所Cで折り返し、停留所Dを廃止する。"
@@ -75,7 +77,7 @@ def test_tail_rule_cuts_the_lightly_loaded_end_only(facts: Facts) -> None:
 
 
 def test_trip_rule_removes_the_empty_trip(facts: Facts) -> None:
-    (p,) = trip_proposals(facts, DEFAULT_PARAMS)
+    (p,) = trip_proposals(facts, ProposalParams())
     assert (p.id, p.change_ja) == ("trips-R1", "本線の平日 12:00発の便を廃止する。")
     assert p.edits == ({"kind": "remove", "route": "R1", "trips": ["T04"]},)
     src = f"trip KPIs {SRC}"
@@ -89,7 +91,7 @@ def test_trip_rule_removes_the_empty_trip(facts: Facts) -> None:
 
 def test_headway_rule_doubles_the_light_band(facts: Facts) -> None:
     """8 trips between 9:00 and 12:30 carry 23 pax-km over 24 vehicle-km (0.958)."""
-    assert headway_proposals(facts, DEFAULT_PARAMS) == []
+    assert headway_proposals(facts, ProposalParams()) == []
     (p,) = headway_proposals(facts, BAND)
     assert (p.id, p.title_ja) == ("headway-R1-WD-midday", "本線 平日 日中の減便（60分→120分間隔）")
     assert p.change_ja == "本線の平日ダイヤ09:00～12:31を120分間隔とする（現在60分間隔）。"
@@ -108,7 +110,7 @@ def test_headway_rule_doubles_the_light_band(facts: Facts) -> None:
 
 def test_ondemand_rule_zones_the_light_branch(facts: Facts) -> None:
     """C and D are served by R1 only; 2 + 12 boardings and alightings on the one day (≤ 40)."""
-    (p,) = ondemand_proposals(facts, DEFAULT_PARAMS)
+    (p,) = ondemand_proposals(facts, ProposalParams())
     assert (p.id, p.kind) == ("ondemand-R1-D", "ondemand")
     assert p.edits == (
         {"kind": "on_demand", "area": "ondemand-R1-D.geojson", "area_id": "ondemand-R1-D",
@@ -169,7 +171,11 @@ def test_ranking_and_budget(result: Proposals) -> None:
 def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> None:
     paths = write_proposals(result, tmp_path)
     names = [p.name for p in paths]
-    assert names == ["proposals.csv", "evidence.csv", "proposals.xlsx", "proposals_ja.txt", "provenance.json"]  # fmt: skip
+    names = [p.name for p in paths]
+    assert names == ["proposals.csv", "evidence.csv", "proposals.xlsx", "proposals_ja.txt",
+                     "provenance.json", "provenance.json"]  # fmt: skip
+    scenarios = result.files[0].parent  # the fixture's: the provenance goes beside them
+    assert [p.parent for p in paths[-2:]] == [tmp_path, scenarios]
     rows = list(csv.DictReader((tmp_path / "proposals.csv").read_text("utf-8").splitlines()))
     assert [r["riders_lost"] for r in rows] == ["", "", "12", "", ""]  # below k = 10 blank
     assert [r["riders_on_demand"] for r in rows] == ["", "", "", "", "13"]
@@ -189,14 +195,21 @@ def test_outputs_suppress_small_counts(result: Proposals, tmp_path: Path) -> Non
     assert "移動できなくなる利用者は10人未満" in text
     assert "試算では、期間中の運行時間が1.333時間減り、運行経費が3,994円減り、" in text
     assert "試算では、期間中の運行時間が21.333時間増え、運行経費が78,403円増え、" in text
-    prov = json.loads((tmp_path / "provenance.json").read_text("utf-8"))
-    assert [s["name"] for s in prov["scenarios"]] == [
+    (rec,) = prov.read_records(tmp_path / prov.FILE_NAME)
+    assert [s.role for s in rec.inputs] == ["baseline", "network", "store"]
+    assert rec.inputs[1].path == sample_dir() / "network" / "roads.graphml"
+    assert "synthetic_roads" in rec.flags  # the zone's cars ran on the sample city's roads
+    assert rec.inputs[2].period == "2026-04-01..2026-04-01"  # the one day of rides
+    assert rec.details["riders"] == 16
+    assert rec.parameter("budget_vehicle_hours").value == 3.5  # type: ignore[union-attr]
+    tail = rec.parameter("proposals.min_tail_load")
+    assert tail is not None and (tail.origin, tail.key) == ("default", "proposals.min_tail_load")
+    assert [o.path.name for o in rec.outputs] == names[:4]
+    (scen,) = prov.read_records(scenarios / prov.FILE_NAME)
+    assert [o.path.name for o in scen.outputs] == [
         "base.toml", "tail-R1-D.toml", "trips-R1.toml", "headway-R1-WD-midday.toml",
-        "ondemand-R1-D.toml", "redesign.toml",
+        "ondemand-R1-D.toml", "redesign.toml", "ondemand-R1-D.geojson",
     ]  # fmt: skip
-    assert prov["riders"] == 16 and prov["budget_vehicle_hours"] == 3.5
-    assert [a["file"] for a in prov["attachments"]] == ["scenarios/ondemand-R1-D.geojson"]
-    assert len(prov["store_manifest_sha256"]) == 64
 
 
 def test_every_scenario_file_loads(result: Proposals) -> None:

@@ -1,12 +1,14 @@
 """Every threshold of the proposal rules, with its default, in one place.
 
-All values are **assumptions** (planning rules of thumb, not facts); ``docs/proposals.md`` lists
-them. Override by passing a changed :class:`ProposalParams` (``dataclasses.replace``).
+Every default but the seed comes from the assumptions table (``proposals.*`` in
+``transit/core/assumptions.toml``, ``docs/assumptions.md``); ``docs/proposals.md`` explains them. Override by passing a changed :class:`ProposalParams` (``dataclasses.replace``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from transit.core.assumptions import from_table
 
 
 @dataclass(frozen=True)
@@ -32,25 +34,22 @@ class ProposalParams:
     ``k``: rider counts below it are not printed.
     """
 
-    min_tail_load: float = 1.2
-    min_trip_avg_load: float = 0.15
-    min_band_avg_load: float = 0.4
-    min_band_trips: int = 8
-    headway_factor: float = 2.0
-    headway_round_min: int = 5
-    min_zone_stops: int = 2
-    max_zone_riders_per_day: float = 40.0
-    zone_radius_m: float = 400.0
-    zone_vehicles: int = 2
-    zone_start: str = "07:00"
-    zone_end: str = "19:00"
-    redesign_routes: int = 0
-    redesign_iterations: int = 2000
+    min_tail_load: float = from_table("proposals.min_tail_load")
+    min_trip_avg_load: float = from_table("proposals.min_trip_avg_load")
+    min_band_avg_load: float = from_table("proposals.min_band_avg_load")
+    min_band_trips: int = from_table("proposals.min_band_trips")
+    headway_factor: float = from_table("proposals.headway_factor")
+    headway_round_min: int = from_table("proposals.headway_round_min")
+    min_zone_stops: int = from_table("proposals.min_zone_stops")
+    max_zone_riders_per_day: float = from_table("proposals.max_zone_riders_per_day")
+    zone_radius_m: float = from_table("proposals.zone_radius_m")
+    zone_vehicles: int = from_table("proposals.zone_vehicles")
+    zone_start: str = from_table("proposals.zone_start")
+    zone_end: str = from_table("proposals.zone_end")
+    redesign_routes: int = from_table("proposals.redesign_routes")
+    redesign_iterations: int = from_table("proposals.redesign_iterations")
     redesign_seed: int = 1
-    min_shared_stops: int = 3
-    max_bunch_min: float = 2.0
-    max_per_rule: int = 4
-    k: int = 10
-
-
-DEFAULT_PARAMS = ProposalParams()
+    min_shared_stops: int = from_table("proposals.min_shared_stops")
+    max_bunch_min: float = from_table("proposals.max_bunch_min")
+    max_per_rule: int = from_table("proposals.max_per_rule")
+    k: int = from_table("privacy.k")

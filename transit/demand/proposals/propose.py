@@ -16,7 +16,7 @@ from transit.demand.proposals.headways import headway_proposals
 from transit.demand.proposals.model import Proposal
 from transit.demand.proposals.ondemand import ondemand_proposals
 from transit.demand.proposals.overlaps import overlap_proposals
-from transit.demand.proposals.params import DEFAULT_PARAMS, ProposalParams
+from transit.demand.proposals.params import ProposalParams
 from transit.demand.proposals.rank import rank_proposals
 from transit.demand.proposals.redesign import redesign_proposals
 from transit.demand.proposals.tails import tail_proposals
@@ -59,12 +59,13 @@ class Proposals:
 
 def find_proposals(
     facts: Facts,
-    params: ProposalParams = DEFAULT_PARAMS,
+    params: ProposalParams | None = None,
     *,
     budget_vehicle_hours: float | None = None,
 ) -> list[Proposal]:
     """Every rule's proposals, rule by rule, then the ``redesign`` proposal (its headways
     keep the weekday vehicle-hours within ``budget_vehicle_hours`` when given)."""
+    params = params or ProposalParams()
     found = [p for rule in RULES for p in rule(facts, params)]
     return found + redesign_proposals(facts, params, budget_vehicle_hours=budget_vehicle_hours)
 
@@ -112,7 +113,7 @@ def propose(
     out_dir: Path,
     *,
     budget_vehicle_hours: float | None = None,
-    params: ProposalParams = DEFAULT_PARAMS,
+    params: ProposalParams | None = None,
     network: Path | None = None,
     population: Path | None = None,
     facts: Facts | None = None,
@@ -124,6 +125,7 @@ def propose(
     say = progress or (lambda _m: None)
     say("ridership")
     facts = facts if facts is not None else read_facts(store, feed)
+    params = params or ProposalParams()
     found = find_proposals(facts, params, budget_vehicle_hours=budget_vehicle_hours)
     files = write_scenarios(
         found, feed, out_dir / "scenarios", network=network, population=population

@@ -1,6 +1,8 @@
 """Outputs of ``transit routes propose``: ``proposals.csv``, ``evidence.csv``, ``proposals.xlsx``
 (sheets 提案一覧, 根拠, 出典・前提), ``proposals_ja.txt`` (a paragraph per proposal for a
-council paper) and ``provenance.json`` (as :mod:`transit.demand.scenarios.compare` writes it).
+council paper) and ``provenance.json`` (:mod:`transit.core.provenance`: the feed and the store with
+their SHA-256, every threshold, marked default or changed, the budget; flags such as the sample
+city's and the synthetic taps' inherited from them), also beside the scenario files.
 
 Rider counts below ``k`` are blank in the tables and written 「k人未満」 in the text.
 """
@@ -12,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from transit.core.excel import SheetTable, rows_table, write_workbook
-from transit.core.fileio import atomic_write_json, atomic_write_text, sha256_file
+from transit.core import provenance as prov
+from transit.core.excel import SheetTable, evidence_sheet, write_workbook
+from transit.core.fileio import atomic_write_text
 from transit.demand.privacy import privacy_note, suppress
 from transit.demand.proposals.model import RIDERS_UNIT
 from transit.demand.proposals.propose import Proposals
-from transit.demand.store.folder import MANIFEST
+from transit.demand.scenarios.compare import write_csv
+from transit.demand.scenarios.scenario import scenario_sources
 
 #: Japanese headers of the two tables.
 LABELS_JA = {
@@ -29,6 +33,12 @@ LABELS_JA = {
     "scenario_file": "シナリオファイル", "measure": "指標", "label_ja": "指標名", "value": "値",
     "unit": "単位", "source": "出典",
 }  # fmt: skip
+
+#: How the list is ranked (a rule, not a number: in the provenance's notes).
+RANKING_NOTE = (
+    "順位：予算内の提案を先に、次に削減運行時間÷移動できなくなる利用者（0人は1人として）の大きい順 / "
+    "ranked: within the budget first, then vehicle-hours saved per rider lost (0 counts as 1)"
+)
 
 KIND_JA = {
     "tail": "末端区間の短縮",
@@ -94,57 +104,47 @@ def council_text(result: Proposals) -> str:
     return "\n".join(lines)
 
 
+def proposals_record(result: Proposals) -> prov.Record:
+    """The provenance of the proposals: the baseline feed, the population and road networks
+    the scenarios read (an on-demand zone's cars run on the sample city's roads unless a
+    network is given), the store, every threshold (the assumptions table's
+    ``proposals.*``) and the budget; the scenario files are outputs."""
+    seen: dict[Path, str] = {}
+    for e in (result.base, *result.evaluations.values()):
+        for role, path in scenario_sources(e.applied.scenario):
+            if role not in ("scenario", "zone"):  # the scenario files and zones are outputs
+                seen.setdefault(path.resolve(), role)
+    inputs = [prov.source(role, path) for path, role in seen.items()]
+    inputs.append(prov.source("store", result.store, period=_period(result)))
+    return prov.record(
+        "路線再編の提案 / route reorganization proposals",
+        inputs=inputs,
+        parameters=[
+            *prov.parameters_of(result.params, "proposals"),
+            prov.setting("budget_vehicle_hours", result.budget),
+        ],
+        notes=(RANKING_NOTE, privacy_note(result.params.k)),
+        details={"period": _period(result), "riders": len(result.base.parts.riders)},
+    )
+
+
 def write_proposals(result: Proposals, out_dir: Path) -> list[Path]:
-    """Write the outputs (see the module docstring) into ``out_dir``; returns the paths."""
+    """Write the outputs (see the module docstring) into ``out_dir``, and ``provenance.json``
+    beside them and beside the scenario files; returns the paths (provenance files last)."""
+    record = proposals_record(result)
     ranked, ev = published_tables(result)
-    paths = [_csv(out_dir / "proposals.csv", ranked), _csv(out_dir / "evidence.csv", ev)]
+    paths = [write_csv(out_dir / "proposals.csv", ranked), write_csv(out_dir / "evidence.csv", ev)]
     sheets = [
         SheetTable("提案一覧", ranked, LABELS_JA),
         SheetTable("根拠", ev, LABELS_JA),
-        SheetTable("出典・前提", _assumptions(result)),
+        evidence_sheet(record, out_dir),
     ]
     paths.append(write_workbook(out_dir / "proposals.xlsx", sheets))
     paths.append(out_dir / "proposals_ja.txt")
     atomic_write_text(paths[-1], council_text(result))
-    paths.append(out_dir / "provenance.json")
-    atomic_write_json(paths[-1], _provenance(result))
-    return paths
+    written = prov.write(record, [*paths, *result.files, *result.attachments])
+    return [*paths, *written]
 
 
-def _assumptions(result: Proposals) -> pd.DataFrame:
-    rows = [[f.name, getattr(result.params, f.name), "ProposalParams", "assumption（仮定）"]
-            for f in dataclasses.fields(result.params)]  # fmt: skip
-    rows.append(
-        ["budget_vehicle_hours", "" if result.budget is None else result.budget, "平日1日", ""]
-    )
-    rows.append(["privacy", privacy_note(result.params.k), "", ""])
-    return rows_table(rows, ["項目", "値", "区分", "出典"])
-
-
-def _provenance(result: Proposals) -> dict[str, object]:
-    sc = result.base.applied.scenario
-    baseline = sc.path(sc.baseline)
-    manifest = result.store / MANIFEST
-    return {
-        "k": result.params.k,
-        "store": str(result.store),
-        "store_manifest_sha256": sha256_file(manifest) if manifest.is_file() else "",
-        "period": [f"{result.facts.first:%Y-%m-%d}", f"{result.facts.last:%Y-%m-%d}"],
-        "baseline": str(baseline),
-        "baseline_sha256": sha256_file(baseline) if baseline.is_file() else "",
-        "params": dataclasses.asdict(result.params),
-        "budget_vehicle_hours": result.budget,
-        "riders": len(result.base.parts.riders),
-        "scenarios": [
-            {"name": p.name, "file": f"scenarios/{p.name}", "sha256": sha256_file(p)}
-            for p in result.files
-        ],
-        "attachments": [
-            {"file": f"scenarios/{p.name}", "sha256": sha256_file(p)} for p in result.attachments
-        ],
-    }
-
-
-def _csv(path: Path, table: pd.DataFrame) -> Path:
-    atomic_write_text(path, table.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
-    return path
+def _period(result: Proposals) -> str:
+    return f"{result.facts.first:%Y-%m-%d}..{result.facts.last:%Y-%m-%d}"

@@ -124,7 +124,7 @@ def write_comparison(
         ("stops", pub.stops),
         ("blocks", pub.blocks),
     ):
-        paths.append(_csv(out_dir / f"{name}.csv", table))
+        paths.append(write_csv(out_dir / f"{name}.csv", table))
     sheets = [
         SheetTable("ネットワーク", pub.network, LABELS_JA),
         SheetTable("路線", pub.routes, LABELS_JA),
@@ -139,11 +139,13 @@ def write_comparison(
             on="rider_id",
             how="left",
         )
-        paths.append(_csv(out_dir / "journeys" / f"{e.name}.csv", journeys))
+        paths.append(write_csv(out_dir / "journeys" / f"{e.name}.csv", journeys))
     prov.write(record, paths)
     return [*paths, out_dir / prov.FILE_NAME]
 
 
-def _csv(path: Path, table: pd.DataFrame) -> Path:
+def write_csv(path: Path, table: pd.DataFrame) -> Path:
+    """Write ``table`` as UTF-8 CSV (``\\n`` line ends, floats to 10 significant digits)
+    atomically; returns ``path``."""
     atomic_write_text(path, table.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
     return path
