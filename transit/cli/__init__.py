@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "routes": (
         "transit.cli.routes",
         "group",
-        "Route reorganization: evaluate, compare and design route sets.",
+        "Route reorganization: scenarios, proposals from ridership, network design.",
     ),
     "drt": ("transit.cli.drt", "group", "On-demand dispatch: solver bench, day simulation, areas."),
     "maps": ("transit.cli.maps", "group", "Workshop maps (HTML that opens offline)."),

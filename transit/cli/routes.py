@@ -25,7 +25,8 @@ from transit.routing.design.report import design_record, write_comparison, write
 
 @click.group(name="routes")
 def group() -> None:
-    """Route reorganization scenarios: evaluate, compare and design route sets on a network."""
+    """Route reorganization: apply and compare scenarios, propose edits from ridership, evaluate
+    and design route sets on a link network."""
 
 
 @group.command(name="evaluate")
