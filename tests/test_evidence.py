@@ -211,8 +211,8 @@ def test_explain_names_the_synthetic_inputs_of_the_ranking(
 @pytest.mark.external
 def test_the_maps_draw_and_credit_the_real_places(light_demo: DemoRun, external: Path) -> None:
     """Real data first: the feed map draws the N03 city boundary, the 8 JR stations inside
-    延岡市 and the 305 Geolonia town points, credits them and lists them as inputs; the area
-    maps draw the boundary and credit it."""
+    延岡市 and the 305 Geolonia town points, credits them and lists them as inputs; so do the
+    area maps."""
     from transit.maps.reference import real_places
 
     html = (light_demo.out / "maps" / "feed.html").read_text("utf-8")
@@ -234,6 +234,9 @@ def test_the_maps_draw_and_credit_the_real_places(light_demo: DemoRun, external:
     assert all(s.flags == () for s in real.values())
     assert real["towns"].path == external / "nobeoka" / "towns" / "nobeoka_town_points.geojson"
     area = light_demo.out / "drt" / "maps" / "kitaura.html"
-    assert credits[2] in area.read_text("utf-8")
+    text = area.read_text("utf-8")
+    assert all(c in text for c in credits)
+    for layer in ("JR駅（実データ・国土数値情報）", "町字の代表点（実データ・Geolonia）"):
+        assert json.dumps(layer)[1:-1] in text, layer
     roles = [s.role for s in prov.find(area)[0].record.inputs]
-    assert roles.count("boundary") == 1
+    assert [roles.count(r) for r in ("boundary", "stations", "towns")] == [1, 1, 1]

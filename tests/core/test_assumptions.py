@@ -19,8 +19,8 @@ from transit.core import assumptions
 from transit.core.assumptions import KINDS, key_of, overridden, parse_table, table, value
 from transit.core.paths import REPO_DIR, sample_dir
 from transit.demand.kpis import KpiOptions
-from transit.demand.proposals.params import ProposalParams
 from transit.demand.privacy import default_k, privacy_note, suppress
+from transit.demand.proposals.params import ProposalParams
 from transit.demand.report import ReportOptions
 from transit.demand.scenarios.params import CostParams, SearchParams
 from transit.demand.scenarios.scenario import Extend, Merge, OnDemand, Reroute

@@ -31,6 +31,7 @@ from transit.maps import controls, mapkit, markup
 from transit.maps.areaday import AreaDay, area_day, has_travel_times, write_area_day
 from transit.maps.labels import label, measure, place_kind, unit
 from transit.maps.outline import city_boundary
+from transit.maps.reference import RealPlaces, add_real_places, real_places
 from transit.routing.areas.config import AreaConfig
 from transit.routing.areas.evidence import study_record
 from transit.routing.areas.prepare import area_network
@@ -121,9 +122,11 @@ def map_area_day(
     lang: str = "ja",
     boundary: Mapping[str, Any] | None = None,
     attributions: Sequence[str] = (),
+    real: RealPlaces | None = None,
 ) -> folium.Map:
     """The map of ``day`` in ``lang``; ``boundary`` (GeoJSON) is drawn as the base layer under
-    the area, ``attributions`` in the attribution line."""
+    the area, the ``real`` stations and town points (:mod:`transit.maps.reference`) as layers
+    for reference, ``attributions`` in the attribution line."""
     fmap = mapkit.new_map(day.bounds(), title=day_title(day, lang) or None, prefer_canvas=False)
     if boundary is not None:
         mapkit.add_outline(fmap, boundary, name=label("outline", lang), base=True)
@@ -140,6 +143,8 @@ def map_area_day(
     add_tracks(fmap, day.tracks, lang=lang)
     controls.add_box(fmap, _legend(day.kpis, lang), corner="bottomright", box_id="legend")
     controls.add_attribution(fmap, attributions)
+    if real is not None:
+        add_real_places(fmap, real, lang=lang)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return fmap
 
@@ -372,19 +377,21 @@ def _area_stops(cfg: AreaConfig, polygon: BaseGeometry) -> pd.DataFrame | None:
 def write_area_maps(areas: Sequence[AreaConfig], result: SweepResult, out_dir: Path) -> list[Path]:
     """One map per area, ``<area_id>.html``, and its day, ``<area_id>.json`` (see
     :func:`~transit.maps.areaday.read_area_day`): the run of the fleet the ranking chose (or
-    the largest fleet tried) with the smallest seed, over the real city boundary (credited)
-    when the external data holds it; each map with a footer saying where its numbers come
+    the largest fleet tried) with the smallest seed, over the real city boundary, with the real
+    JR stations and town points as reference layers (credited) when the external data holds
+    them; each map with a footer saying where its numbers come
     from, and their ``provenance.json`` (the sweep's record). Returns the paths written."""
     by_id = {a.area.id: a for a in areas}
     record = dataclasses.replace(
         result.record or study_record(areas, what=""),
         what="オンデマンド交通の候補地区の1日の地図 / maps of one simulated day per area",
     )
-    city = city_boundary()
-    if city.path is not None:
-        record = dataclasses.replace(
-            record, inputs=(*record.inputs, prov.source("boundary", city.path))
-        )
+    city, real = city_boundary(), real_places()
+    extra = [("boundary", city.path)] if city.path is not None else []
+    extra += list(real.paths)
+    record = dataclasses.replace(
+        record, inputs=(*record.inputs, *(prov.source(role, path) for role, path in extra))
+    )
     footer = summary(record)
     paths: list[Path] = []
     for row in iter_rows(result.ranking):
@@ -393,7 +400,8 @@ def write_area_maps(areas: Sequence[AreaConfig], result: SweepResult, out_dir: P
         fleet = row.fleet_needed if row.meets_target else max(k[1] for k in keys)
         key = min(k for k in keys if k[1] == int(fleet))
         day = config_day(cfg, result.results[key])
-        fmap = map_area_day(day, boundary=city.geojson, attributions=city.credits)
+        credits = (*city.credits, *real.credits)
+        fmap = map_area_day(day, boundary=city.geojson, attributions=credits, real=real)
         saved = mapkit.save_map(fmap, out_dir / f"{row.area_id}.html", footer=footer)
         paths += [saved.path, write_area_day(day, out_dir / f"{row.area_id}.json")]
     return [*paths, *prov.write(record, paths)]
