@@ -24,7 +24,7 @@ import pandas as pd
 
 from transit.core.paths import external_path
 from transit.demand.scenarios.assign import assign_riders
-from transit.demand.scenarios.blocking import block_trips
+from transit.demand.scenarios.evaluate import network_blocks
 from transit.demand.scenarios.feedops import stop_points
 from transit.demand.scenarios.params import CostParams, SearchParams
 from transit.demand.scenarios.roads import Roads
@@ -74,39 +74,16 @@ def synth_rides(network: Network, n: int, seed: int) -> pd.DataFrame:
 def block_feed(
     network: Network, feed_points: dict[str, tuple[float, float]], costs: CostParams
 ) -> list[dict[str, object]]:
-    """Blocks of each kind of service day of the feed: ``services``, ``trips``, ``vehicles``,
-    ``driver_hours``."""
-    st = network.schedule.stop_times
-    g = st.groupby("trip_id", sort=True)
-    ends = pd.DataFrame({"start_s": g["dep_s"].first(), "end_s": g["arr_s"].last(),
-                         "first_stop_id": g["stop_id"].first(), "last_stop_id": g["stop_id"].last()})  # fmt: skip
-    ends = ends.reset_index().merge(network.schedule.trips[["trip_id", "service_id"]], on="trip_id")
-    terminals = sorted(set(ends["first_stop_id"]) | set(ends["last_stop_id"]))
-    where = [feed_points[s] for s in terminals]
-    deadhead = Roads(None).matrix_s(
-        where, where, speed_kmh=costs.deadhead_speed_kmh, detour_factor=costs.deadhead_detour_factor
-    )
-    out = []
-    for services in sorted(
-        set(service_sets(network.service_dates, network.service_dates["date"].drop_duplicates()))
-    ):
-        trips = ends[ends["service_id"].isin(set(services))]
-        b = block_trips(
-            trips,
-            deadhead,
-            terminals,
-            min_layover_s=costs.min_layover_min * 60,
-            sign_on_off_s=costs.sign_on_off_min * 60,
-        )
-        out.append(
-            {
-                "services": "+".join(services),
-                "trips": len(trips),
-                "vehicles": b.vehicles,
-                "driver_hours": round(b.driver_hours, 2),
-            }
-        )
-    return out
+    """Blocks of each kind of service day of the feed (the scenario evaluator's blocking,
+    :func:`transit.demand.scenarios.evaluate.network_blocks`, on every date of the feed):
+    ``services``, ``trips``, ``vehicles``, ``driver_hours``."""
+    dates = network.service_dates["date"].drop_duplicates()
+    _, blocks = network_blocks(network, feed_points, dates, Roads(None), costs)
+    return [
+        {"services": b.service_set, "trips": int(b.trips), "vehicles": int(b.vehicles),
+         "driver_hours": round(float(b.driver_hours), 2)}
+        for b in blocks.itertuples(index=False)
+    ]  # fmt: skip
 
 
 def main() -> int:

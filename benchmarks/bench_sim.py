@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from transit.routing.sim.results import KPI_NAMES
+
 CASES = {"small": (300, 3, 60.0), "large": (3000, 30, 600.0)}
 
 AREA = """
@@ -45,19 +47,11 @@ requests = {n}
 outbound_profile = {{ "7" = 0.10, "8" = 0.15, "9" = 0.15, "10" = 0.12, "11" = 0.10, "12" = 0.08, "13" = 0.08, "14" = 0.08, "15" = 0.07, "16" = 0.07 }}
 """
 
+#: The columns of the table: the day's KPIs (:data:`transit.routing.sim.results.KPI_NAMES`)
+#: between the request count and the solver's counters.
 KEYS = (
     "requests",
-    "served_rate",
-    "wait_mean_min",
-    "wait_p95_min",
-    "ride_mean_min",
-    "detour_factor",
-    "vehicle_km",
-    "empty_km_share",
-    "occupancy_mean",
-    "pax_per_vehicle_hour",
-    "cost_per_pax_yen",
-    "missed_connections",
+    *KPI_NAMES,
     "checker_violations",
     "reoptimizations",
     "reopt_accepted",

@@ -18,6 +18,7 @@ from transit.demand.scenarios.coverage import compute_coverage, read_population
 from transit.demand.scenarios.feedops import stop_points
 from transit.demand.scenarios.measures import Parts, route_measures, stop_measures
 from transit.demand.scenarios.ondemand import KPI_COLUMNS, serve_on_demand, zone_of_riders
+from transit.demand.scenarios.params import CostParams
 from transit.demand.scenarios.roads import Roads
 from transit.demand.scenarios.scenario import RouteScenario
 from transit.demand.scenarios.timetable import Network, prepare_network, service_sets
@@ -80,7 +81,7 @@ def evaluate_scenario(
     say(f"{scenario.name}: vehicles")
     dates = pd.Series(sorted(pd.to_datetime(riders["date"]).unique()))
     runs = _runs(network, dates)
-    days, blocks = _blocks(network, applied.feed, dates, roads, scenario)
+    days, blocks = network_blocks(network, stop_points(applied.feed), dates, roads, scenario.costs)
     parts = Parts(
         feed=applied.feed,
         baseline=applied.baseline,
@@ -109,19 +110,24 @@ def _runs(network: Network, dates: pd.Series) -> pd.DataFrame:
     )
 
 
-def _blocks(
-    network: Network, feed: Feed, dates: pd.Series, roads: Roads, scenario: RouteScenario
+def network_blocks(
+    network: Network,
+    points: dict[str, tuple[float, float]],
+    dates: pd.Series,
+    roads: Roads,
+    costs: CostParams,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per date the buses and driver hours; per kind of service day its blocks."""
+    """The vehicle blocking of ``network`` on ``dates`` (``points``: stop id → (lat, lon) of the
+    terminals; deadhead runs on ``roads``): per date ``date``, ``vehicles``, ``driver_hours``;
+    per kind of service day (the set of services running) ``service_set``, ``trips``,
+    ``vehicles``, ``driver_hours`` (h), ``days``."""
     st = network.schedule.stop_times
     g = st.groupby("trip_id", sort=True)
     ends = pd.DataFrame({"start_s": g["dep_s"].first(), "end_s": g["arr_s"].last(),
                          "first_stop_id": g["stop_id"].first(), "last_stop_id": g["stop_id"].last()})  # fmt: skip
     ends = ends.reset_index().merge(network.schedule.trips[["trip_id", "service_id"]], on="trip_id")
     terminals = sorted(set(ends["first_stop_id"]) | set(ends["last_stop_id"]))
-    pts = stop_points(feed)
-    where = [pts[s] for s in terminals]
-    costs = scenario.costs
+    where = [points[s] for s in terminals]
     deadhead = roads.matrix_s(
         where, where, speed_kmh=costs.deadhead_speed_kmh, detour_factor=costs.deadhead_detour_factor
     )
